@@ -1,0 +1,229 @@
+/**
+ * Memory presets: DRAM organization, timing values, timing rules and controller settings.
+ * The zod schema is the source of the types; `resolveMemory` turns a validated preset into the
+ * integer-only MemorySpec the simulator uses.
+ */
+import { z } from 'zod';
+import { COMMAND_NAMES, type CommandName } from '../dram/commands.js';
+import { InputError } from './errors.js';
+import { toCycles, toPicoseconds } from './units.js';
+
+/** Every timing parameter a rule may name. Values are clock cycles (integers) or durations ("14 ns"). */
+export const TIMING_KEYS = [
+  'nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS', 'nRC', 'nCCDS', 'nCCDL',
+  'nRRDS', 'nRRDL', 'nFAW', 'nWR', 'nWTRS', 'nWTRL', 'nRTP', 'nRTW',
+  'nRFC', 'nRFCpb', 'nREFI', 'nREFIpb', 'nRREFD',
+  // PIM (AiM): activate-to-MAC, MAC-to-precharge, global-buffer and MAC-register I/O
+  'nRCDMAC', 'nMACPRE', 'nWRGB', 'nRDMAC',
+] as const;
+export type TimingKey = (typeof TIMING_KEYS)[number];
+
+export const SCOPES = ['channel', 'rank', 'bankgroup', 'bank'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const posInt = z.number().int().positive();
+const cycleValue = z.union([z.number().int().nonnegative(), z.string()]);
+const commandList = z.union([z.enum([...COMMAND_NAMES, '*']), z.array(z.enum(COMMAND_NAMES)).nonempty()]);
+/** "nCL + nBL + 2 - nCWL": integers and timing names joined by + and -. */
+const cycleExpr = z.union([z.number().int().nonnegative(), z.string().regex(/^\s*[A-Za-z0-9_]+(\s*[-+]\s*[A-Za-z0-9_]+)*\s*$/, 'expected names and integers joined by + or -')]);
+
+const PairRule = z.strictObject({
+  from: commandList,
+  to: commandList,
+  scope: z.enum(SCOPES),
+  cycles: cycleExpr,
+  source: z.string().optional(),
+  note: z.string().optional(),
+});
+const WindowRule = z.strictObject({
+  window: commandList,
+  count: posInt,
+  scope: z.enum(SCOPES),
+  cycles: cycleExpr,
+  source: z.string().optional(),
+  note: z.string().optional(),
+});
+export const RuleSchema = z.union([PairRule, WindowRule]);
+
+export const ADDRESS_FIELDS = ['channel', 'rank', 'bankgroup', 'bank', 'row', 'column'] as const;
+export type AddressField = (typeof ADDRESS_FIELDS)[number];
+
+/** Named address mappings, most significant field first. The burst offset sits below them all. */
+export const ADDRESS_MAPPINGS = {
+  /** Row-bank-column-channel: consecutive bursts alternate channels, then walk a row. */
+  RoBaRaCoCh: ['row', 'bank', 'bankgroup', 'rank', 'column', 'channel'],
+  /** Channel- and bank-group-interleaved: consecutive bursts walk channels, then bank groups, then banks. */
+  RoCoRaBaBgCh: ['row', 'column', 'rank', 'bank', 'bankgroup', 'channel'],
+  /** Channel-contiguous: each channel owns one contiguous slice of the address space. */
+  ChRaBaRoCo: ['channel', 'rank', 'bankgroup', 'bank', 'row', 'column'],
+} as const satisfies Record<string, readonly AddressField[]>;
+export type AddressMappingName = keyof typeof ADDRESS_MAPPINGS;
+
+export const ControllerSchema = z.strictObject({
+  /** Entries in each of the read and write queues of a channel. */
+  queueDepth: posInt,
+  scheduler: z.enum(['frfcfs', 'fcfs']),
+  pagePolicy: z.enum(['open', 'closed']),
+  /** Start draining writes when the write queue holds this fraction of queueDepth... */
+  writeHighWatermark: z.number().gt(0).lte(1),
+  /** ...and stop when it falls to this fraction. */
+  writeLowWatermark: z.number().gte(0).lt(1),
+  refresh: z.enum(['all-bank', 'per-bank', 'off']),
+  addressMapping: z.union([
+    z.enum(Object.keys(ADDRESS_MAPPINGS) as [AddressMappingName, ...AddressMappingName[]]),
+    z.array(z.enum(ADDRESS_FIELDS)).length(ADDRESS_FIELDS.length),
+  ]),
+});
+export type ControllerConfig = z.infer<typeof ControllerSchema>;
+
+export const OrganizationSchema = z.strictObject({
+  channels: posInt,
+  ranks: posInt,
+  bankGroups: posInt,
+  banksPerGroup: posInt,
+  rows: posInt,
+  /** Column addresses per row (JEDEC columns, each busWidthBits / 8 bytes... of one device width). */
+  columns: posInt,
+  /** Data bus width of one channel in bits. */
+  busWidthBits: posInt,
+  /** Beats per burst; one access moves busWidthBits * burstLength / 8 bytes. */
+  burstLength: posInt,
+});
+export type Organization = z.infer<typeof OrganizationSchema>;
+
+export const MemoryPresetSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    description: z.string(),
+    standard: z.string(),
+    organization: OrganizationSchema,
+    timing: z
+      .strictObject({ tCK: z.union([z.number().positive(), z.string()]) })
+      .extend(Object.fromEntries(TIMING_KEYS.map((k) => [k, cycleValue.optional()])) as Record<TimingKey, z.ZodOptional<typeof cycleValue>>),
+    rules: z.array(RuleSchema).nonempty(),
+    controller: ControllerSchema,
+    /** Where each value comes from: keys are field paths or section names, values cite REFERENCE keys or say "assumed". */
+    sources: z.record(z.string(), z.string()),
+    /** Assumptions this preset makes, shown in reports. */
+    assumptions: z.array(z.string()),
+  });
+export type MemoryPreset = z.infer<typeof MemoryPresetSchema>;
+
+/** A rule after names are resolved to cycles. */
+export interface ResolvedRule {
+  readonly kind: 'pair' | 'window';
+  readonly from: readonly CommandName[];
+  readonly to: readonly CommandName[];
+  readonly scope: Scope;
+  readonly count: number;
+  readonly cycles: number;
+  /** The rule as written, for messages. */
+  readonly text: string;
+}
+
+export interface MemorySpec {
+  readonly name: string;
+  readonly standard: string;
+  readonly org: Organization;
+  readonly tCK_ps: number;
+  readonly timing: Readonly<Partial<Record<TimingKey, number>>>;
+  readonly rules: readonly ResolvedRule[];
+  readonly controller: ControllerConfig;
+  readonly addressMapping: readonly AddressField[];
+  /** Bytes moved by one column access (one burst). */
+  readonly accessBytes: number;
+  /** Bursts per row. */
+  readonly burstsPerRow: number;
+  readonly banksPerRank: number;
+  readonly banksPerChannel: number;
+  readonly totalBytes: number;
+  /** Peak external bandwidth of all channels, GB/s (1e9 B/s). */
+  readonly peakBandwidthGBs: number;
+  readonly preset: MemoryPreset;
+  readonly sources: Readonly<Record<string, string>>;
+  readonly assumptions: readonly string[];
+}
+
+const isPow2 = (n: number) => n > 0 && (n & (n - 1)) === 0;
+
+function expand(list: CommandName | '*' | readonly CommandName[]): CommandName[] {
+  if (list === '*') return [...COMMAND_NAMES];
+  return typeof list === 'string' ? [list] : [...list];
+}
+
+function evalExpr(expr: number | string, timing: Partial<Record<TimingKey, number>>, where: string): number {
+  if (typeof expr === 'number') return expr;
+  const tokens = expr.replace(/\s+/g, '').split(/(?=[-+])/);
+  let sum = 0;
+  for (const tok of tokens) {
+    const sign = tok.startsWith('-') ? -1 : 1;
+    const term = tok.replace(/^[-+]/, '');
+    let v: number;
+    if (/^\d+$/.test(term)) v = Number(term);
+    else if ((TIMING_KEYS as readonly string[]).includes(term)) {
+      const t = timing[term as TimingKey];
+      if (t === undefined) throw new InputError(`rule uses timing "${term}", which this preset does not define`, where);
+      v = t;
+    } else throw new InputError(`unknown timing name "${term}" (known: ${TIMING_KEYS.join(', ')})`, where);
+    sum += sign * v;
+  }
+  if (sum < 0) throw new InputError(`"${expr}" evaluates to ${sum} cycles; a constraint cannot be negative`, where);
+  return sum;
+}
+
+/** Validated preset -> integer spec. `file` names the preset in error messages. */
+export function resolveMemory(preset: MemoryPreset, file: string): MemorySpec {
+  const org = preset.organization;
+  const tCK_ps = toPicoseconds(preset.timing.tCK, `${file}: timing.tCK`);
+  if (!(tCK_ps > 0)) throw new InputError(`timing.tCK must be positive`, file);
+  const timing: Partial<Record<TimingKey, number>> = {};
+  for (const k of TIMING_KEYS) {
+    const v = preset.timing[k];
+    if (v !== undefined) timing[k] = toCycles(v, tCK_ps, `${file}: timing.${k}`);
+  }
+  for (const k of ['nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS'] as const) {
+    if (timing[k] === undefined) throw new InputError(`timing.${k} is required`, file);
+    if (timing[k]! <= 0) throw new InputError(`timing.${k} must be at least 1 cycle, got ${timing[k]}`, file);
+  }
+  const rules: ResolvedRule[] = preset.rules.map((r, i) => {
+    const where = `${file}: rules[${i}]`;
+    const cycles = evalExpr(r.cycles, timing, where);
+    if ('window' in r) {
+      return { kind: 'window', from: expand(r.window), to: expand(r.window), scope: r.scope, count: r.count, cycles, text: `${r.count} x ${JSON.stringify(r.window)} within ${r.cycles} (${r.scope})` };
+    }
+    return { kind: 'pair', from: expand(r.from), to: expand(r.to), scope: r.scope, count: 1, cycles, text: `${JSON.stringify(r.from)} -> ${JSON.stringify(r.to)} >= ${r.cycles} (${r.scope})` };
+  });
+  const c = preset.controller;
+  if (c.writeLowWatermark >= c.writeHighWatermark) {
+    throw new InputError(`controller.writeLowWatermark (${c.writeLowWatermark}) must be below writeHighWatermark (${c.writeHighWatermark})`, file);
+  }
+  const accessBits = org.busWidthBits * org.burstLength;
+  if (accessBits % 8 !== 0) throw new InputError(`organization: busWidthBits x burstLength must be whole bytes`, file);
+  const accessBytes = accessBits / 8;
+  if (org.columns % org.burstLength !== 0) {
+    throw new InputError(`organization.columns (${org.columns}) must be a multiple of burstLength (${org.burstLength})`, file);
+  }
+  const burstsPerRow = org.columns / org.burstLength;
+  for (const [field, n] of [['channels', org.channels], ['ranks', org.ranks], ['bankGroups', org.bankGroups], ['banksPerGroup', org.banksPerGroup], ['rows', org.rows]] as const) {
+    if (!isPow2(n)) throw new InputError(`organization.${field} is ${n}; the address mapping needs a power of two`, file);
+  }
+  if (!isPow2(burstsPerRow)) throw new InputError(`organization.columns / burstLength is ${burstsPerRow}; the address mapping needs a power of two`, file);
+  if (!isPow2(accessBytes)) throw new InputError(`bytes per access (${accessBytes}) must be a power of two`, file);
+  if (c.refresh !== 'off' && timing.nREFI === undefined) throw new InputError(`controller.refresh is "${c.refresh}" but timing.nREFI is missing`, file);
+  if (c.refresh === 'all-bank' && timing.nRFC === undefined) throw new InputError(`controller.refresh is "all-bank" but timing.nRFC is missing`, file);
+  if (c.refresh === 'per-bank' && (timing.nRFCpb === undefined)) throw new InputError(`controller.refresh is "per-bank" but timing.nRFCpb is missing`, file);
+  const banksPerRank = org.bankGroups * org.banksPerGroup;
+  const banksPerChannel = banksPerRank * org.ranks;
+  const addressMapping = typeof c.addressMapping === 'string' ? ADDRESS_MAPPINGS[c.addressMapping] : c.addressMapping;
+  if (new Set(addressMapping).size !== ADDRESS_FIELDS.length) {
+    throw new InputError(`controller.addressMapping must name each of ${ADDRESS_FIELDS.join(', ')} exactly once`, file);
+  }
+  const totalBytes = org.channels * banksPerChannel * org.rows * burstsPerRow * accessBytes;
+  const peakBandwidthGBs = (org.channels * accessBytes) / ((timing.nBL! * tCK_ps) / 1000);
+  return {
+    name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, controller: c, addressMapping,
+    accessBytes, burstsPerRow, banksPerRank, banksPerChannel, totalBytes, peakBandwidthGBs,
+    preset, sources: preset.sources, assumptions: preset.assumptions,
+  };
+}
