@@ -1,0 +1,66 @@
+/**
+ * A bounded, arrival-ordered request queue in structure-of-arrays form (index 0 is the oldest).
+ * Queues are short (tens of entries), so removal by shifting keeps the order cheaply.
+ */
+export const HIT = 1, MISS = 2, CONFLICT = 3;
+
+export class RequestQueue {
+  length = 0;
+  readonly rank: Int32Array;
+  readonly group: Int32Array;
+  readonly bank: Int32Array;
+  /** Flat bank index within the channel. */
+  readonly flat: Int32Array;
+  readonly row: Int32Array;
+  readonly column: Int32Array;
+  readonly arrival: Float64Array;
+  /** Row-buffer outcome, fixed by the first command issued for the request (0 = none yet). */
+  readonly outcome: Int8Array;
+
+  constructor(readonly capacity: number) {
+    this.rank = new Int32Array(capacity);
+    this.group = new Int32Array(capacity);
+    this.bank = new Int32Array(capacity);
+    this.flat = new Int32Array(capacity);
+    this.row = new Int32Array(capacity);
+    this.column = new Int32Array(capacity);
+    this.arrival = new Float64Array(capacity);
+    this.outcome = new Int8Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
+
+  push(rank: number, group: number, bank: number, flat: number, row: number, column: number, arrival: number): void {
+    const i = this.length++;
+    this.rank[i] = rank;
+    this.group[i] = group;
+    this.bank[i] = bank;
+    this.flat[i] = flat;
+    this.row[i] = row;
+    this.column[i] = column;
+    this.arrival[i] = arrival;
+    this.outcome[i] = 0;
+  }
+
+  remove(i: number): void {
+    const n = --this.length;
+    for (let j = i; j < n; j++) {
+      this.rank[j] = this.rank[j + 1];
+      this.group[j] = this.group[j + 1];
+      this.bank[j] = this.bank[j + 1];
+      this.flat[j] = this.flat[j + 1];
+      this.row[j] = this.row[j + 1];
+      this.column[j] = this.column[j + 1];
+      this.arrival[j] = this.arrival[j + 1];
+      this.outcome[j] = this.outcome[j + 1];
+    }
+  }
+
+  /** Whether any request other than `skip` wants `row` of bank `flat`. */
+  hasHit(flat: number, row: number, skip = -1): boolean {
+    for (let i = 0; i < this.length; i++) if (i !== skip && this.flat[i] === flat && this.row[i] === row) return true;
+    return false;
+  }
+}

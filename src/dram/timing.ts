@@ -1,0 +1,256 @@
+/**
+ * Compiled timing tables and bank state for one channel.
+ *
+ * The preset's rules are resolved to integer ids once. For each command we keep, per scope node
+ * (channel, rank, bank group, bank), the earliest cycle it may issue; issuing a command raises
+ * those bounds for the commands its rules constrain. Rolling windows (tFAW) keep the last `count`
+ * issue times per node. `earliest()` is therefore a handful of typed-array reads.
+ *
+ * Reach: a command that reaches several banks (PREA, REFab, ACT16, MAC16, ACT4) is in the scope
+ * node of every bank it reaches; a command that reaches no bank (WRGB, RDMAC16, WRBIAS) is in the
+ * channel scope and the rank scope of its rank only. The protocol checker uses the same reading.
+ */
+import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandName } from './commands.js';
+import type { MemorySpec, Scope } from '../spec/memory.js';
+
+const NC = NUM_COMMANDS; // module-local copy: imported bindings are getters under some loaders
+const LEVEL: Readonly<Record<Scope, number>> = { channel: 0, rank: 1, bankgroup: 2, bank: 3 };
+const REACH_BANK = 0, REACH_GROUP = 1, REACH_RANK = 2, REACH_NONE = 3;
+const REACH_ID = { bank: REACH_BANK, bankgroup: REACH_GROUP, rank: REACH_RANK, none: REACH_NONE } as const;
+
+export const CLOSED = -1;
+
+interface Window {
+  readonly level: number;
+  readonly count: number;
+  readonly cycles: number;
+  readonly members: Uint8Array; // by command id
+  readonly times: Float64Array; // [node * count + k]
+  readonly heads: Int32Array; // ring head per node
+  readonly filled: Int32Array;
+}
+
+export class ChannelTiming {
+  readonly ranks: number;
+  readonly groups: number; // bank groups per rank
+  readonly banksPerGroup: number;
+  readonly banksPerRank: number;
+  /** readyAt per level (channel, rank, bank group, bank): index node * NUM_COMMANDS + command. */
+  private readonly ready: [Float64Array, Float64Array, Float64Array, Float64Array];
+  private readonly rCh: Float64Array;
+  private readonly rRank: Float64Array;
+  private readonly rGroup: Float64Array;
+  private readonly rBank: Float64Array;
+  /** Per from-command: flat triples (level, to, cycles). */
+  private readonly updates: Int32Array[];
+  private readonly windows: Window[];
+  /** Window indexes per command id. */
+  private readonly windowsOf: number[][];
+  private readonly reach: Int8Array;
+  /** Open row per bank (flat bank index rank*banksPerRank + group*banksPerGroup + bank), or CLOSED. */
+  readonly openRow: Int32Array;
+  /** Banks currently open per rank. */
+  readonly openCount: Int32Array;
+
+  constructor(spec: MemorySpec) {
+    const o = spec.org;
+    this.ranks = o.ranks;
+    this.groups = o.bankGroups;
+    this.banksPerGroup = o.banksPerGroup;
+    this.banksPerRank = o.bankGroups * o.banksPerGroup;
+    const nodes = [1, o.ranks, o.ranks * o.bankGroups, o.ranks * this.banksPerRank];
+    this.ready = nodes.map((n) => new Float64Array(n * NUM_COMMANDS)) as ChannelTiming['ready'];
+    [this.rCh, this.rRank, this.rGroup, this.rBank] = this.ready;
+    this.openRow = new Int32Array(o.ranks * this.banksPerRank).fill(CLOSED);
+    this.openCount = new Int32Array(o.ranks);
+    this.reach = Int8Array.from(COMMAND_NAMES, (c) => REACH_ID[COMMANDS[c].reach]);
+
+    // Keep the largest constraint per (from, level, to).
+    const best = new Map<string, number>();
+    for (const r of spec.rules) {
+      if (r.kind !== 'pair') continue;
+      for (const f of r.from) for (const t of r.to) {
+        const key = `${COMMAND_ID[f]},${LEVEL[r.scope]},${COMMAND_ID[t]}`;
+        best.set(key, Math.max(best.get(key) ?? 0, r.cycles));
+      }
+    }
+    const lists: number[][] = COMMAND_NAMES.map(() => []);
+    for (const [key, cycles] of best) {
+      const [f, level, t] = key.split(',').map(Number);
+      lists[f].push(level, t, cycles);
+    }
+    this.updates = lists.map((l) => Int32Array.from(l));
+
+    this.windows = [];
+    this.windowsOf = COMMAND_NAMES.map(() => []);
+    for (const r of spec.rules) {
+      if (r.kind !== 'window') continue;
+      const level = LEVEL[r.scope];
+      const members = new Uint8Array(NUM_COMMANDS);
+      for (const c of r.from) members[COMMAND_ID[c]] = 1;
+      const w: Window = {
+        level, count: r.count, cycles: r.cycles, members,
+        times: new Float64Array(nodes[level] * r.count), heads: new Int32Array(nodes[level]), filled: new Int32Array(nodes[level]),
+      };
+      this.windows.push(w);
+      for (const c of r.from) this.windowsOf[COMMAND_ID[c]].push(this.windows.length - 1);
+    }
+  }
+
+  /** Flat bank index. */
+  bankIndex(rank: number, group: number, bank: number): number {
+    return rank * this.banksPerRank + group * this.banksPerGroup + bank;
+  }
+
+  /** Earliest cycle at which `cmd` may issue to the addressed target, by the rules alone. */
+  earliest(cmd: number, rank: number, group: number, bank: number): number {
+    const rk = this.rRank, bg = this.rGroup, bk = this.rBank;
+    let t = this.rCh[cmd];
+    const reach = this.reach[cmd];
+    if (reach === REACH_NONE) {
+      const v = rk[rank * NC + cmd];
+      if (v > t) t = v;
+    } else {
+      let v = rk[rank * NC + cmd];
+      if (v > t) t = v;
+      const g0 = rank * this.groups;
+      if (reach === REACH_BANK) {
+        v = bg[(g0 + group) * NC + cmd];
+        if (v > t) t = v;
+        v = bk[this.bankIndex(rank, group, bank) * NC + cmd];
+        if (v > t) t = v;
+      } else {
+        const gFirst = reach === REACH_GROUP ? group : 0;
+        const gLast = reach === REACH_GROUP ? group : this.groups - 1;
+        for (let g = gFirst; g <= gLast; g++) {
+          v = bg[(g0 + g) * NC + cmd];
+          if (v > t) t = v;
+          const b0 = this.bankIndex(rank, g, 0);
+          for (let b = 0; b < this.banksPerGroup; b++) {
+            v = bk[(b0 + b) * NC + cmd];
+            if (v > t) t = v;
+          }
+        }
+      }
+    }
+    const ws = this.windowsOf[cmd];
+    for (let i = 0; i < ws.length; i++) {
+      const w = this.windows[ws[i]];
+      const v = this.windowReady(w, this.nodeOf(w.level, rank, group, bank));
+      if (v > t) t = v;
+    }
+    return t;
+  }
+
+  /**
+   * A lower bound on earliest() for every target in `rank`: the channel- and rank-level bounds.
+   * Schedulers use it to skip scanning a queue when nothing in the rank can issue yet.
+   */
+  rankBound(cmd: number, rank: number): number {
+    const a = this.rCh[cmd], b = this.rRank[rank * NC + cmd];
+    return a > b ? a : b;
+  }
+
+  private nodeOf(level: number, rank: number, group: number, bank: number): number {
+    switch (level) {
+      case 0: return 0;
+      case 1: return rank;
+      case 2: return rank * this.groups + group;
+      default: return this.bankIndex(rank, group, bank);
+    }
+  }
+
+  private windowReady(w: Window, node: number): number {
+    if (w.filled[node] < w.count) return 0;
+    // The oldest of the last `count` issues sits at the ring head.
+    return w.times[node * w.count + w.heads[node]] + w.cycles;
+  }
+
+  /**
+   * Record that `cmd` issued at `now`: raise the bounds it imposes and update bank state.
+   * The caller must have checked legality (earliest() <= now and the bank-state requirement).
+   */
+  issue(cmd: number, rank: number, group: number, bank: number, row: number, now: number): void {
+    const u = this.updates[cmd];
+    const reach = this.reach[cmd];
+    for (let i = 0; i < u.length; i += 3) {
+      const level = u[i], to = u[i + 1], until = now + u[i + 2];
+      const arr = this.ready[level];
+      if (level === 0) {
+        if (arr[to] < until) arr[to] = until;
+      } else if (level === 1) {
+        const k = rank * NC + to;
+        if (arr[k] < until) arr[k] = until;
+      } else if (reach === REACH_BANK || (reach === REACH_GROUP && level === 2)) {
+        const k = this.nodeOf(level, rank, group, bank) * NC + to;
+        if (arr[k] < until) arr[k] = until;
+      } else if (reach !== REACH_NONE) {
+        // Multi-bank command: every bank group / bank it reaches.
+        const gFirst = reach === REACH_GROUP ? group : 0;
+        const gLast = reach === REACH_GROUP ? group : this.groups - 1;
+        for (let g = gFirst; g <= gLast; g++) {
+          if (level === 2) {
+            const k = (rank * this.groups + g) * NC + to;
+            if (arr[k] < until) arr[k] = until;
+          } else {
+            const b0 = this.bankIndex(rank, g, 0);
+            for (let b = 0; b < this.banksPerGroup; b++) {
+              const k = (b0 + b) * NC + to;
+              if (arr[k] < until) arr[k] = until;
+            }
+          }
+        }
+      }
+    }
+    const ws = this.windowsOf[cmd];
+    for (let i = 0; i < ws.length; i++) {
+      const w = this.windows[ws[i]];
+      const node = this.nodeOf(w.level, rank, group, bank);
+      const base = node * w.count;
+      w.times[base + w.heads[node]] = now;
+      w.heads[node] = (w.heads[node] + 1) % w.count;
+      if (w.filled[node] < w.count) w.filled[node]++;
+    }
+    this.applyState(cmd, rank, group, bank, row);
+  }
+
+  private applyState(cmd: number, rank: number, group: number, bank: number, row: number): void {
+    const effect = EFFECT[cmd];
+    if (effect === 0) return;
+    const reach = this.reach[cmd];
+    if (reach === REACH_BANK) {
+      this.setBank(this.bankIndex(rank, group, bank), rank, effect === 1 ? row : CLOSED);
+    } else if (reach !== REACH_NONE) {
+      const gFirst = reach === REACH_GROUP ? group : 0;
+      const gLast = reach === REACH_GROUP ? group : this.groups - 1;
+      for (let g = gFirst; g <= gLast; g++)
+        for (let b = 0; b < this.banksPerGroup; b++) this.setBank(this.bankIndex(rank, g, b), rank, effect === 1 ? row : CLOSED);
+    }
+  }
+
+  private setBank(flat: number, rank: number, row: number): void {
+    const was = this.openRow[flat];
+    if (was === CLOSED && row !== CLOSED) this.openCount[rank]++;
+    else if (was !== CLOSED && row === CLOSED) this.openCount[rank]--;
+    this.openRow[flat] = row;
+  }
+
+  /** Whether the bank-state requirement of `cmd` holds for its target (for programs and tests). */
+  stateAllows(cmd: number, rank: number, group: number, bank: number, row: number): boolean {
+    const req = COMMANDS[COMMAND_NAMES[cmd]].requires;
+    if (req === 'any') return true;
+    const reach = this.reach[cmd];
+    const check = (flat: number) =>
+      req === 'closed' ? this.openRow[flat] === CLOSED : this.openRow[flat] !== CLOSED && (row < 0 || this.openRow[flat] === row);
+    if (reach === REACH_BANK) return check(this.bankIndex(rank, group, bank));
+    if (reach === REACH_NONE) return true;
+    const gFirst = reach === REACH_GROUP ? group : 0;
+    const gLast = reach === REACH_GROUP ? group : this.groups - 1;
+    for (let g = gFirst; g <= gLast; g++)
+      for (let b = 0; b < this.banksPerGroup; b++) if (!check(this.bankIndex(rank, g, b))) return false;
+    return true;
+  }
+}
+
+/** 0 none, 1 open, 2 close, by command id. */
+const EFFECT = Int8Array.from(COMMAND_NAMES, (c: CommandName) => ({ none: 0, open: 1, close: 2 })[COMMANDS[c].effect]);
