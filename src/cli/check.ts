@@ -1,0 +1,32 @@
+/** `pimsim check <command-log>`: verify a command log against a memory preset's rules. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseCommandLog } from '../dram/commandLog.js';
+import { checkCommandLog, formatViolation } from '../dram/checker.js';
+import { loadMemory } from '../spec/presets.js';
+import { InputError } from '../spec/errors.js';
+import { addSetOption } from './common.js';
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('check <command-log>')
+    .description('check every timing rule and bank-state transition in a command log; exit 1 on any violation')
+    .option('--memory <preset>', 'memory preset the log was produced with', 'gddr6')
+    .option('--max <n>', 'print at most n violations', '50');
+  addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; max: string; set: string[] }) => {
+    const spec = loadMemory(o.memory, o.set);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read command log: ${(e as Error).message}`, file);
+    }
+    const records = parseCommandLog(text, file);
+    const violations = checkCommandLog(records, spec);
+    const max = Number(o.max);
+    for (const v of violations.slice(0, max)) process.stdout.write(formatViolation(v, file) + '\n');
+    if (violations.length > max) process.stdout.write(`... and ${violations.length - max} more\n`);
+    process.stdout.write(`${file}: ${records.length} commands checked against ${spec.name}: ${violations.length} violation(s)\n`);
+    if (violations.length > 0) process.exitCode = 1;
+  });
+}

@@ -1,0 +1,47 @@
+/** `pimsim trace <file>`: replay a memory trace on a memory preset. */
+import type { Command } from 'commander';
+import { readTrace, parseTraceFormatOption } from '../dram/trace/index.js';
+import { replay } from '../dram/replay.js';
+import { openCommandLog } from '../dram/commandLogSink.js';
+import { loadMemory } from '../spec/presets.js';
+import type { DramStats } from '../dram/stats.js';
+import { addSetOption, printJson, printTable } from './common.js';
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('trace <file>')
+    .description('replay a memory trace (pimsim, Ramulator or DRAMsim3 format) through the DRAM model')
+    .option('--memory <preset>', 'memory preset name or path to a .json file', 'gddr6')
+    .option('--format <format>', 'auto | pimsim | ramulator | dramsim3', 'auto')
+    .option('--json', 'print one JSON object instead of a table')
+    .option('--command-log <file>', 'write every issued command as CSV');
+  addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; format: string; json?: boolean; commandLog?: string; set: string[] }) => {
+    const spec = loadMemory(o.memory, o.set);
+    const trace = readTrace(file, parseTraceFormatOption(o.format));
+    const log = o.commandLog ? openCommandLog(o.commandLog) : undefined;
+    let stats: DramStats;
+    try {
+      stats = replay(spec, trace, { onCommand: log?.sink }).stats;
+      log?.writer.commit();
+    } catch (e) {
+      log?.writer.abort();
+      throw e;
+    }
+    if (o.json) printJson({ trace: file, format: trace.format, ...stats });
+    else printTraceSummary(file, trace.format, stats);
+  });
+}
+
+export function printTraceSummary(file: string, format: string, s: DramStats): void {
+  printTable([
+    ['trace', `${file} (${format})`],
+    ['memory', s.memory],
+    ['cycles', s.cycles],
+    ['time (ns)', s.ns],
+    ['requests', `${s.requests} (${s.reads} reads, ${s.writes} writes)`],
+    ['bandwidth (GB/s)', `${s.bandwidthGBs.toFixed(2)} of ${s.peakBandwidthGBs.toFixed(2)} peak (${(100 * s.bandwidthFraction).toFixed(1)}%)`],
+    ['row buffer', `${(100 * s.rowHitRate).toFixed(1)}% hits (${s.rowHits} hits, ${s.rowMisses} misses, ${s.rowConflicts} conflicts)`],
+    ['read latency (ns)', `mean ${s.avgReadLatencyNs.toFixed(2)}, p99 ${s.p99ReadLatencyNs.toFixed(2)}`],
+    ['commands', Object.entries(s.commands).map(([k, v]) => `${k} ${v}`).join(', ')],
+  ]);
+}

@@ -1,0 +1,47 @@
+/** Reading traces: bytes or text -> Trace, with the format named or detected. */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../spec/errors.js';
+import { detectFormat } from './detect.js';
+import { parseDramsim3Line } from './dramsim3.js';
+import { parsePimsimLine } from './pimsim.js';
+import { parseRamulatorLine } from './ramulator.js';
+import { parseBytes, type LineParser } from './scan.js';
+import { TRACE_FORMATS, type Trace, type TraceFormat, type TraceFormatOption } from './types.js';
+
+const LINE_PARSERS: Readonly<Record<TraceFormat, LineParser>> = {
+  pimsim: parsePimsimLine,
+  ramulator: parseRamulatorLine,
+  dramsim3: parseDramsim3Line,
+};
+
+/** Checks a --format value from the command line. */
+export function parseTraceFormatOption(value: string, where = '--format'): TraceFormatOption {
+  if (value === 'auto' || (TRACE_FORMATS as readonly string[]).includes(value)) return value as TraceFormatOption;
+  throw new InputError(`unknown trace format "${value}"; expected auto, ${TRACE_FORMATS.join(', ')}`, where);
+}
+
+/** Parses trace bytes (UTF-8 or ASCII); `file` names the source in errors. */
+export function parseTraceBytes(bytes: Uint8Array, file: string, format: TraceFormatOption = 'auto'): Trace {
+  const resolved = format === 'auto' ? detectFormat(bytes, file) : format;
+  const parser = LINE_PARSERS[resolved];
+  if (parser === undefined) parseTraceFormatOption(String(format)); // throws for a bad value from untyped callers
+  return parseBytes(bytes, file, resolved, parser);
+}
+
+/** Parses trace text; `file` names the source in errors. */
+export function parseTrace(text: string, file: string, format: TraceFormatOption = 'auto'): Trace {
+  return parseTraceBytes(Buffer.from(text, 'utf8'), file, format);
+}
+
+/** Reads and parses a trace file. Works on bytes, so files past JavaScript's string limit still load. */
+export function readTrace(file: string, format: TraceFormatOption = 'auto'): Trace {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new InputError(`cannot read trace file: ${why}`, file);
+  }
+  return parseTraceBytes(bytes, file, format);
+}

@@ -1,0 +1,245 @@
+/**
+ * The shared line scanner behind every trace format. It works on raw bytes (no per-line strings,
+ * no regexes): a 10^6-line trace is one pass of byte compares. Each format supplies a LineParser
+ * that reads the tokens of one line; this module handles lines, comments, ordering and errors.
+ */
+import { InputError } from '../../spec/errors.js';
+import { ACCEPTED_FORMS, MAX_TRACE_ADDRESS, NO_ARRIVAL, type Trace, type TraceFormat } from './types.js';
+
+// Module-local copies for the hot loops (a transpiled import can become a getter call per use).
+const MAX = MAX_TRACE_ADDRESS;
+const UNTIMED = NO_ARRIVAL;
+
+/** More fields than any format uses; a line with this many is reported as "too many fields". */
+export const MAX_TOKENS = 4;
+
+/** The tokens of one line, as byte ranges into `bytes` (reused from line to line). */
+export interface Line {
+  bytes: Uint8Array;
+  /** Number of tokens, capped at MAX_TOKENS. */
+  n: number;
+  start: Int32Array;
+  end: Int32Array;
+}
+
+/** Where a LineParser puts the request it read. */
+export interface Slot {
+  address: number;
+  isWrite: boolean;
+  arrival: number;
+}
+
+/** Reads one non-empty line into `slot`; returns null, or the reason the line is malformed. */
+export type LineParser = (line: Line, slot: Slot) => string | null;
+
+export function newLine(bytes: Uint8Array): Line {
+  return { bytes, n: 0, start: new Int32Array(MAX_TOKENS), end: new Int32Array(MAX_TOKENS) };
+}
+
+/**
+ * Splits the line starting at `from` into whitespace-separated tokens, stopping at `#` (comment),
+ * and returns the index of the line's end ('\n' or the end of the input). Finding the newline here
+ * rather than with indexOf saves a native call per line.
+ */
+export function tokenize(line: Line, from: number): number {
+  const b = line.bytes;
+  const len = b.length;
+  let n = 0;
+  let tokStart = -1;
+  let i = from;
+  for (; i < len; i++) {
+    const c = b[i];
+    if (c === 10 /* \n */ || c === 35 /* # */) break; // '#' also ends a token: "R 0x40#note" has "0x40"
+    if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) {
+      if (tokStart >= 0) {
+        if (n < MAX_TOKENS) {
+          line.start[n] = tokStart;
+          line.end[n] = i;
+        }
+        n++;
+        tokStart = -1;
+      }
+    } else if (tokStart < 0) {
+      tokStart = i;
+    }
+  }
+  if (tokStart >= 0) {
+    if (n < MAX_TOKENS) {
+      line.start[n] = tokStart;
+      line.end[n] = i;
+    }
+    n++;
+  }
+  line.n = n > MAX_TOKENS ? MAX_TOKENS : n;
+  if (i < len && b[i] === 35) while (i < len && b[i] !== 10) i++;
+  return i;
+}
+
+/** Token i as a string (error paths only). */
+export function tokenText(line: Line, i: number): string {
+  return bytesToString(line.bytes, line.start[i], line.end[i]);
+}
+
+/** True if token i is exactly `word` (ASCII). */
+export function tokenIs(line: Line, i: number, word: string): boolean {
+  const s = line.start[i];
+  if (line.end[i] - s !== word.length) return false;
+  const b = line.bytes;
+  for (let k = 0; k < word.length; k++) if (b[s + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Token i is a single character equal to one of the given char codes. */
+export function tokenIsChar(line: Line, i: number, a: number, b?: number): boolean {
+  if (line.end[i] - line.start[i] !== 1) return false;
+  const c = line.bytes[line.start[i]];
+  return c === a || c === b;
+}
+
+/** Negative results of the number parsers. */
+export const NOT_A_NUMBER = -1;
+export const TOO_BIG = -2;
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+function hasHexPrefix(b: Uint8Array, s: number, e: number): boolean {
+  return e - s >= 2 && b[s] === 48 && (b[s + 1] === 120 || b[s + 1] === 88);
+}
+
+/** Hex digits in [s, e), with an optional 0x/0X prefix; NOT_A_NUMBER or TOO_BIG (> 2^53 - 1) on failure. */
+export function parseHex(b: Uint8Array, s: number, e: number): number {
+  if (hasHexPrefix(b, s, e)) s += 2;
+  if (s >= e) return NOT_A_NUMBER;
+  let v = 0;
+  let big = false;
+  for (let i = s; i < e; i++) {
+    const d = hexDigit(b[i]);
+    if (d < 0) return NOT_A_NUMBER;
+    // Exact while the result stays below 2^53; past that only "too big" matters, which rounding cannot hide.
+    if (!big) {
+      v = v * 16 + d;
+      if (v > MAX) big = true;
+    }
+  }
+  return big ? TOO_BIG : v;
+}
+
+/** Decimal digits in [s, e); NOT_A_NUMBER or TOO_BIG on failure. */
+export function parseDecimal(b: Uint8Array, s: number, e: number): number {
+  if (s >= e) return NOT_A_NUMBER;
+  let v = 0;
+  let big = false;
+  for (let i = s; i < e; i++) {
+    const d = b[i] - 48; // same exactness argument as parseHex
+    if (d < 0 || d > 9) return NOT_A_NUMBER;
+    if (!big) {
+      v = v * 10 + d;
+      if (v > MAX) big = true;
+    }
+  }
+  return big ? TOO_BIG : v;
+}
+
+/** Hex when prefixed with 0x, decimal otherwise (pimsim and Ramulator 2 LoadStoreTrace addresses). */
+export function parseHexOrDecimal(b: Uint8Array, s: number, e: number): number {
+  return hasHexPrefix(b, s, e) ? parseHex(b, s, e) : parseDecimal(b, s, e);
+}
+
+/** The reason an address token failed to parse, for error messages. */
+export function addressProblem(line: Line, i: number, code: number, expected: string): string {
+  const text = tokenText(line, i);
+  if (code === TOO_BIG) return `address "${text}" is 2^53 or larger (pimsim keeps byte addresses below 2^53)`;
+  const hint = text.includes(',')
+    ? ' (comma-separated address vectors, as in Ramulator 2 ReadWriteTrace, name DRAM coordinates, not byte addresses, and are not supported)'
+    : '';
+  return `address "${text}" is not ${expected}${hint}`;
+}
+
+/** The reason a cycle token failed to parse. */
+export function cycleProblem(text: string, code: number): string {
+  return code === TOO_BIG ? `arrival cycle "${text}" is 2^53 or larger` : `arrival cycle "${text}" is not a non-negative decimal integer`;
+}
+
+export function bytesToString(b: Uint8Array, s: number, e: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
+}
+
+/** Length of a UTF-8 byte-order mark at the start, if any. */
+export function bomLength(b: Uint8Array): number {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+}
+
+function countLines(b: Uint8Array): number {
+  let n = 1;
+  for (let i = 0; i < b.length; i++) if (b[i] === 10) n++;
+  return n;
+}
+
+/** The text of a line, trimmed and shortened, for quoting in errors. */
+export function quoteLine(b: Uint8Array, from: number, to: number): string {
+  let text = bytesToString(b, from, to).trim();
+  if (text.length > 120) text = `${text.slice(0, 117)}...`;
+  return `"${text}"`;
+}
+
+export function lineError(file: string, lineNo: number, lineQuote: string, reason: string, format: TraceFormat): InputError {
+  return new InputError(
+    `${reason}\n  line: ${lineQuote}\n  accepted ${format} trace lines:\n${ACCEPTED_FORMS[format].map((f) => `    ${f}`).join('\n')}`,
+    `${file}:${lineNo}`,
+  );
+}
+
+/** Parses every line of `bytes` with `parseLine`; comments (#) and blank lines are skipped. */
+export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat, parseLine: LineParser): Trace {
+  const capacity = countLines(bytes);
+  const address = new Float64Array(capacity);
+  const isWrite = new Uint8Array(capacity);
+  const arrival = new Float64Array(capacity);
+  const sourceLine = new Int32Array(capacity);
+  const line = newLine(bytes);
+  const slot: Slot = { address: 0, isWrite: false, arrival: UNTIMED };
+  let count = 0;
+  let lastArrival = -1;
+  let lastArrivalLine = 0;
+  let lineNo = 0;
+  for (let pos = bomLength(bytes); pos < bytes.length || lineNo === 0; ) {
+    const end = tokenize(line, pos);
+    lineNo++;
+    if (line.n > 0) {
+      slot.arrival = UNTIMED;
+      const reason = parseLine(line, slot);
+      if (reason !== null) throw lineError(file, lineNo, quoteLine(bytes, pos, end), reason, format);
+      if (slot.arrival >= 0) {
+        if (slot.arrival < lastArrival) {
+          const why =
+            `arrival cycle ${slot.arrival} is earlier than cycle ${lastArrival} on line ${lastArrivalLine}; ` +
+            'requests must be listed in arrival order';
+          throw lineError(file, lineNo, quoteLine(bytes, pos, end), why, format);
+        }
+        lastArrival = slot.arrival;
+        lastArrivalLine = lineNo;
+      }
+      address[count] = slot.address;
+      isWrite[count] = slot.isWrite ? 1 : 0;
+      arrival[count] = slot.arrival;
+      sourceLine[count] = lineNo;
+      count++;
+    }
+    pos = end + 1;
+  }
+  const trim = count < capacity;
+  return {
+    count,
+    address: trim ? address.slice(0, count) : address,
+    isWrite: trim ? isWrite.slice(0, count) : isWrite,
+    arrival: trim ? arrival.slice(0, count) : arrival,
+    format,
+    file,
+    line: trim ? sourceLine.slice(0, count) : sourceLine,
+  };
+}
