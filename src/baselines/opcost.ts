@@ -1,0 +1,137 @@
+/**
+ * Bytes moved and arithmetic done by one op of a decode step on a GPU or CPU, given how the device
+ * stores the weights and KV cache. This is the "work" part of every tier; the tiers differ only in
+ * efficiencies and fixed costs (tiers.ts).
+ */
+import type { Op, Precision } from '../model/ops.js';
+import { InputError } from '../spec/errors.js';
+import type { ComputeClass, DeviceSpec } from './device.js';
+
+/** How a tensor sits in device memory: a dense float/int format, or packed low-bit codes. */
+export type StoredFormat = 'fp32' | 'bf16' | 'int8' | 'ternary' | 'binary';
+
+export const STORED_BYTES: Readonly<Record<StoredFormat, number>> = {
+  fp32: 4, bf16: 2, int8: 1,
+  // Packed 2-bit codes (bitnet.cpp I2_S style) and 1-bit signs, as in model/ops.ts WEIGHT_BITS.
+  ternary: 0.25, binary: 0.125,
+};
+
+/** 'ops': store as the op says; 'fp32': everything FP32, as a default PyTorch/HuggingFace model runs. */
+export type BaselineFormat = 'ops' | 'fp32';
+/**
+ * Where a device has no native ternary/binary support, the low-bit weights must still be stored in
+ * something it can read: 'int8' (default: one byte per weight, W8 kernels exist everywhere), 'bf16'
+ * (dequantized offline), or 'packed' (a custom unpacking kernel reads the 2-bit/1-bit codes).
+ */
+export type LowBitStorage = 'int8' | 'bf16' | 'packed';
+
+export interface FormatChoice {
+  readonly format: BaselineFormat;
+  readonly lowBitStorage: LowBitStorage;
+}
+
+export function storedFormat(precision: Precision, device: DeviceSpec, choice: FormatChoice): StoredFormat {
+  if (choice.format === 'fp32') return 'fp32';
+  if (precision === 'bf16' || precision === 'int8') return precision;
+  if (device.nativeLowBit.includes(precision) || choice.lowBitStorage === 'packed') return precision;
+  return choice.lowBitStorage;
+}
+
+/** Activations (vectors, biases, layernorm parameters) travel in fp32 in FP32 mode, else fp16/bf16. */
+export function activationBytes(choice: FormatChoice): number {
+  return choice.format === 'fp32' ? 4 : 2;
+}
+
+/**
+ * The peak a stored format computes at. A missing 16-bit or int8 peak falls back to the next wider
+ * class the device has, as weight-only-quantized kernels dequantize before multiplying.
+ */
+export function computeClass(format: StoredFormat, device: DeviceSpec): ComputeClass {
+  const wanted: ComputeClass[] = format === 'fp32' ? ['fp32'] : format === 'bf16' ? ['fp16', 'fp32'] : ['int8', 'fp16', 'fp32'];
+  const found = wanted.find((c) => device.peakTflops[c] !== undefined);
+  if (!found) throw new InputError('field peakTflops.fp32: every device preset needs an fp32 peak', device.where);
+  return found;
+}
+
+/**
+ * Arithmetic per element of the ASIC-side vector ops (assumed counts; these ops are a rounding
+ * error next to the GEMVs): layernorm = mean, variance, normalise, scale, shift; GELU = tanh form.
+ */
+const VECTOR_FLOPS_PER_ELEMENT = { layernorm: 8, softmax: 5, gelu: 8, residual: 1 } as const;
+/** Vectors read and written per element: layernorm also reads gamma and beta; residual reads two. */
+const VECTOR_ACCESSES_PER_ELEMENT = { layernorm: 4, softmax: 2, gelu: 2, residual: 3 } as const;
+
+export interface OpWork {
+  readonly name: string;
+  readonly layer: number;
+  readonly kind: Op['kind'];
+  /** Weight bytes streamed from DRAM (GEMV matrices). */
+  readonly weightBytes: number;
+  /** KV-cache bytes read (attention) or written (kv-write). */
+  readonly kvBytes: number;
+  /** Activation bytes: input/output vectors, biases, layernorm parameters. */
+  readonly activationBytes: number;
+  readonly bytes: number;
+  readonly flops: number;
+  /** The peak the flops are counted against (and their energy per flop). */
+  readonly computeClass: ComputeClass;
+  readonly storedFormat: StoredFormat | 'activation';
+}
+
+/** Bytes and flops of one op on one device. */
+export function opWork(op: Op, device: DeviceSpec, choice: FormatChoice): OpWork {
+  const act = activationBytes(choice);
+  const base = { name: op.name, layer: op.layer, kind: op.kind };
+  const done = (w: Omit<OpWork, 'name' | 'layer' | 'kind' | 'bytes'>): OpWork => ({
+    ...base,
+    ...w,
+    bytes: w.weightBytes + w.kvBytes + w.activationBytes,
+  });
+  switch (op.kind) {
+    case 'gemv': {
+      const f = storedFormat(op.precision, device, choice);
+      const extraFlops = (op.bias ? op.rows : 0) + (op.gelu ? op.rows * VECTOR_FLOPS_PER_ELEMENT.gelu : 0);
+      return done({
+        weightBytes: op.rows * op.cols * STORED_BYTES[f],
+        kvBytes: 0,
+        activationBytes: (op.cols + op.rows + (op.bias ? op.rows : 0)) * act,
+        flops: 2 * op.rows * op.cols + extraFlops,
+        computeClass: computeClass(f, device),
+        storedFormat: f,
+      });
+    }
+    case 'attn-score':
+    case 'attn-context': {
+      const f = storedFormat(op.precision, device, choice);
+      const cache = op.heads * op.headDim * op.context;
+      // score: q in, scores out; context: probabilities in, head outputs out.
+      const vectors = op.heads * (op.headDim + op.context);
+      return done({
+        weightBytes: 0,
+        kvBytes: cache * STORED_BYTES[f],
+        activationBytes: vectors * act,
+        flops: 2 * cache,
+        computeClass: computeClass(f, device),
+        storedFormat: f,
+      });
+    }
+    case 'kv-write': {
+      const f = storedFormat(op.precision, device, choice);
+      const elements = 2 * op.heads * op.headDim;
+      return done({ weightBytes: 0, kvBytes: elements * STORED_BYTES[f], activationBytes: 0, flops: 0, computeClass: computeClass(f, device), storedFormat: f });
+    }
+    case 'layernorm':
+    case 'softmax':
+    case 'gelu':
+    case 'residual':
+      return done({
+        weightBytes: 0,
+        kvBytes: 0,
+        activationBytes: op.elements * VECTOR_ACCESSES_PER_ELEMENT[op.kind] * act,
+        flops: op.elements * VECTOR_FLOPS_PER_ELEMENT[op.kind],
+        // Element-wise work runs on the vector units (CUDA cores / SIMD) at the fp32 rate, not on tensor units.
+        computeClass: 'fp32',
+        storedFormat: 'activation',
+      });
+  }
+}

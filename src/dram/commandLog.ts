@@ -1,0 +1,150 @@
+/**
+ * The command-log CSV: one line per DRAM/PIM command a controller issued. The simulator writes it,
+ * the protocol checker (checker.ts) reads it, and users may hand-write one to test a schedule.
+ *
+ *   cycle,channel,rank,bankgroup,bank,row,column,command
+ *   120,0,0,1,3,42,-,ACT
+ *
+ * `cycle` is the DRAM clock cycle the command was issued at. `bank` is the bank index WITHIN its
+ * bank group. A field that does not apply to a command is `-` (-1 in a CommandRecord). Which
+ * fields a command takes follows from its behaviour in COMMANDS (see `commandFields`):
+ *   - channel and rank: always (WRGB, RDMAC16, WRBIAS use the rank they are sent to, usually 0);
+ *   - bankgroup: commands that reach one bank or one bank group (ACT, PRE, RD, WR, REFpb, MAC, ACT4);
+ *   - bank: commands that reach one bank (ACT, PRE, RD, WR, REFpb, MAC);
+ *   - row: required by activates (ACT, ACT4, ACT16); optional on column commands (RD, WR, MAC,
+ *     MAC16), where a given row must be the open one; `-` elsewhere;
+ *   - column: required by column commands (RD, WR, MAC, MAC16); `-` elsewhere.
+ * So PREA and REFab carry only channel and rank, ACT4 a bank group but no bank, ACT16 a rank and a row.
+ */
+import { InputError } from '../spec/errors.js';
+import { COMMANDS, COMMAND_NAMES, isCommandName, type CommandName } from './commands.js';
+
+export const COMMAND_LOG_HEADER = 'cycle,channel,rank,bankgroup,bank,row,column,command';
+
+/** One issued command. Address fields that do not apply are -1 (`-` in the CSV). */
+export interface CommandRecord {
+  cycle: number;
+  channel: number;
+  rank: number;
+  bankgroup: number;
+  /** Bank index within its bank group. */
+  bank: number;
+  row: number;
+  column: number;
+  command: CommandName;
+}
+
+/** Whether an address field is required, optional or must be `-` for a command. */
+export type FieldUse = 'required' | 'optional' | 'absent';
+
+export interface CommandFields {
+  readonly bankgroup: FieldUse;
+  readonly bank: FieldUse;
+  readonly row: FieldUse;
+  readonly column: FieldUse;
+}
+
+/** The address fields a command takes, derived from its reach and behaviour. */
+export function commandFields(command: CommandName): CommandFields {
+  const b = COMMANDS[command];
+  return {
+    bankgroup: b.reach === 'bank' || b.reach === 'bankgroup' ? 'required' : 'absent',
+    bank: b.reach === 'bank' ? 'required' : 'absent',
+    row: b.effect === 'open' ? 'required' : b.column && b.reach !== 'none' ? 'optional' : 'absent',
+    column: b.column ? 'required' : 'absent',
+  };
+}
+
+const FIELDS = Object.fromEntries(COMMAND_NAMES.map((c) => [c, commandFields(c)])) as Record<CommandName, CommandFields>;
+
+function field(n: number, use: FieldUse = 'required'): string {
+  return n < 0 || use === 'absent' ? '-' : String(n);
+}
+
+/**
+ * One CSV line (no newline). Fields the command does not take are written `-` whatever the record
+ * holds (so a writer may pass its raw address); nothing else is validated: parseCommandLog does.
+ */
+export function formatCommandRecord(r: CommandRecord): string {
+  const f = FIELDS[r.command];
+  return `${r.cycle},${field(r.channel)},${field(r.rank)},${field(r.bankgroup, f.bankgroup)},${field(r.bank, f.bank)},${field(r.row, f.row)},${field(r.column, f.column)},${r.command}`;
+}
+
+/** A whole log: header and one line per record, ending in a newline. */
+export function formatCommandLog(records: readonly CommandRecord[]): string {
+  const lines = [COMMAND_LOG_HEADER];
+  for (const r of records) lines.push(formatCommandRecord(r));
+  return lines.join('\n') + '\n';
+}
+
+const FIELD_NAMES = COMMAND_LOG_HEADER.split(',');
+const NON_NEG_INT = /^\d+$/;
+
+function describeFields(command: CommandName): string {
+  const f = commandFields(command);
+  const parts = ['cycle', 'channel', 'rank'];
+  for (const k of ['bankgroup', 'bank', 'row', 'column'] as const) {
+    parts.push(f[k] === 'absent' ? '-' : f[k] === 'optional' ? `${k}|-` : k);
+  }
+  return `${parts.join(',')},${command}`;
+}
+
+/**
+ * Parse a command log. `file` names it in errors, which say `file:line` and the expected form.
+ * Record i (0-based) comes from line i + 2: the header is line 1 and blank lines are not allowed
+ * (a single trailing newline is).
+ */
+export function parseCommandLog(text: string, file: string): CommandRecord[] {
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  const header = (lines[0] ?? '').replace(/\r$/, '').trim();
+  if (header !== COMMAND_LOG_HEADER) {
+    throw new InputError(`expected the header line "${COMMAND_LOG_HEADER}", got "${header.slice(0, 80)}"`, `${file}:1`);
+  }
+  const records: CommandRecord[] = new Array(lines.length - 1);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    records[i - 1] = parseLine(line.endsWith('\r') ? line.slice(0, -1) : line, file, i + 1);
+  }
+  return records;
+}
+
+// Module-level functions, no per-line closures: under tsx each closure costs a __name() call.
+function parseLine(line: string, file: string, lineNo: number): CommandRecord {
+  const parts = line.split(',');
+  if (parts.length !== FIELD_NAMES.length) {
+    const got = line.trim() === '' ? 'an empty line' : `${parts.length}: "${line.slice(0, 80)}"`;
+    throw new InputError(`expected ${FIELD_NAMES.length} comma-separated fields (${COMMAND_LOG_HEADER}), got ${got}`, `${file}:${lineNo}`);
+  }
+  const name = parts[7].trim();
+  if (!isCommandName(name)) {
+    throw new InputError(`unknown command "${name}"; expected one of ${COMMAND_NAMES.join(', ')}`, `${file}:${lineNo}`);
+  }
+  const f = FIELDS[name];
+  return {
+    cycle: parseField(parts, 0, 'required', name, file, lineNo),
+    channel: parseField(parts, 1, 'required', name, file, lineNo),
+    rank: parseField(parts, 2, 'required', name, file, lineNo),
+    bankgroup: parseField(parts, 3, f.bankgroup, name, file, lineNo),
+    bank: parseField(parts, 4, f.bank, name, file, lineNo),
+    row: parseField(parts, 5, f.row, name, file, lineNo),
+    column: parseField(parts, 6, f.column, name, file, lineNo),
+    command: name,
+  };
+}
+
+function parseField(parts: string[], i: number, use: FieldUse, name: CommandName, file: string, lineNo: number): number {
+  const s = parts[i].trim();
+  const label = FIELD_NAMES[i];
+  if (s === '-') {
+    if (use === 'required') throw new InputError(`${name} needs a ${label}; expected ${describeFields(name)}`, `${file}:${lineNo}`);
+    return -1;
+  }
+  if (!NON_NEG_INT.test(s)) {
+    throw new InputError(`${label} must be a non-negative integer${use === 'required' ? '' : ' or -'}, got "${s}"; expected ${describeFields(name)}`, `${file}:${lineNo}`);
+  }
+  if (use === 'absent') throw new InputError(`${name} takes no ${label} (write -); expected ${describeFields(name)}`, `${file}:${lineNo}`);
+  const v = Number(s);
+  if (!Number.isSafeInteger(v)) throw new InputError(`${label} ${s} is too large`, `${file}:${lineNo}`);
+  return v;
+}
