@@ -9,8 +9,10 @@ import { register as trace } from './cli/trace.js';
 import { register as check } from './cli/check.js';
 import { register as list } from './cli/list.js';
 import { register as start } from './cli/start.js';
+import { register as gemv } from './cli/gemv.js';
+import { register as run } from './cli/run.js';
 
-const COMMANDS = [trace, check, list, start] as const;
+const COMMANDS = [trace, check, list, run, gemv, start] as const;
 
 export function buildProgram(): Command {
   const program = new Command('pimsim')
@@ -39,6 +41,12 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
 }
+
+// A closed pipe (pimsim ... | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 main(process.argv).then((code) => {
   process.exitCode = code;

@@ -86,7 +86,7 @@ async function tryTfjsNode(): Promise<number> {
   return availableParallelism();
 }
 
-async function selectBackend(prefer?: HostBackend): Promise<{ backend: HostBackend; threads: number; skipped: string[] }> {
+export async function selectBackend(prefer?: HostBackend): Promise<{ backend: HostBackend; threads: number; skipped: string[] }> {
   const skipped: string[] = [];
   const order: HostBackend[] = prefer ? [prefer] : ['wasm', 'tensorflow', 'cpu'];
   for (const b of order) {

@@ -143,6 +143,20 @@ export class ChannelTiming {
   }
 
   /**
+   * The spacing a command keeps from itself when repeated to the same target: the largest
+   * same-command constraint at any level. A run of n such commands issued back to back is then
+   * t0, t0 + s, ..., exactly (nothing else constrains them once the first is legal), which is
+   * what the fast path of the PIM sequencer relies on. Commands in a rolling window have none.
+   */
+  selfSpacing(cmd: number): number {
+    if (this.windowsOf[cmd].length > 0) return -1;
+    let s = 0;
+    const u = this.updates[cmd];
+    for (let i = 0; i < u.length; i += 3) if (u[i + 1] === cmd && u[i + 2] > s) s = u[i + 2];
+    return s;
+  }
+
+  /**
    * A lower bound on earliest() for every target in `rank`: the channel- and rank-level bounds.
    * Schedulers use it to skip scanning a queue when nothing in the rank can issue yet.
    */

@@ -13,8 +13,8 @@ export const TIMING_KEYS = [
   'nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS', 'nRC', 'nCCDS', 'nCCDL',
   'nRRDS', 'nRRDL', 'nFAW', 'nWR', 'nWTRS', 'nWTRL', 'nRTP', 'nRTW',
   'nRFC', 'nRFCpb', 'nREFI', 'nREFIpb', 'nRREFD',
-  // PIM (AiM): activate-to-MAC, MAC-to-precharge, global-buffer and MAC-register I/O
-  'nRCDMAC', 'nMACPRE', 'nWRGB', 'nRDMAC',
+  // PIM (AiM): activate-to-MAC, MAC-to-result-read latency
+  'nRCDMAC', 'nRDMAC',
 ] as const;
 export type TimingKey = (typeof TIMING_KEYS)[number];
 

@@ -1,0 +1,49 @@
+/** `pimsim run <program>`: execute a JSON-lines PIM program on a system. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadSystem } from '../spec/system.js';
+import { parseProgram } from '../pim/program.js';
+import { runProgram } from '../pim/run.js';
+import { openCommandLog } from '../dram/commandLogSink.js';
+import { InputError } from '../spec/errors.js';
+import { addSetOption, printJson, printTable } from './common.js';
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('run <program>')
+    .description('execute a PIM program (JSON lines; see traces/README.md) and report its timing')
+    .option('--system <preset>', 'system preset name or path', 'pim-gpt')
+    .option('--fidelity <mode>', 'fast | command', 'fast')
+    .option('--json', 'print one JSON object')
+    .option('--command-log <file>', 'write every issued command as CSV');
+  addSetOption(cmd, 'system preset').action((file: string, o: { system: string; fidelity: string; json?: boolean; commandLog?: string; set: string[] }) => {
+    if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
+    const system = loadSystem(o.system, o.set);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read program: ${(e as Error).message}`, file);
+    }
+    const prog = parseProgram(text, file, system);
+    const log = o.commandLog ? openCommandLog(o.commandLog) : undefined;
+    let s;
+    try {
+      s = runProgram(system, prog, { fidelity: o.fidelity, onCommand: log?.sink });
+      log?.writer.commit();
+    } catch (e) {
+      log?.writer.abort();
+      throw e;
+    }
+    if (o.json) return printJson({ program: file, ...s });
+    printTable([
+      ['program', `${file} (${s.instructions} instructions) on ${system.name}`],
+      ['time', `${s.cycles} cycles, ${s.ns.toFixed(1)} ns`],
+      ['MAC commands', s.macCommands],
+      ['row hit rate', `${(100 * s.rowHitRate).toFixed(2)}%`],
+      ['PU utilization', `${(100 * s.puUtilization).toFixed(1)}%`],
+      ['ASIC busy', `${s.asicBusyNs.toFixed(1)} ns`],
+      ['commands', Object.entries(s.commands).map(([k, v]) => `${k} ${v}`).join(', ')],
+    ]);
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * GEMV mapping: y[M] = W[M x K] . x[K] in BF16 onto channels, banks and rows, as a PIM program.
+ *
+ * - K is split into chunks that fit both a DRAM row and the global buffer; each chunk's partial
+ *   sums are added on the host ASIC (a "reduce" instruction) when there is more than one.
+ * - Output rows go round-robin over all banks (channel first), so all PUs work at once; a bank's
+ *   rows of one chunk fill its DRAM rows whole: when a chunk is shorter than a row, several output
+ *   rows share a DRAM row ("segments"), the global buffer holds the chunk once per segment, and
+ *   the accumulators are read after each segment.
+ * - Per channel, per chunk: WR_GB (the chunk, replicated), then for every DRAM row and segment an
+ *   all-bank MAC over the segment's columns and an RD_MAC that returns the 16 results.
+ */
+import { InputError } from '../spec/errors.js';
+import type { SystemSpec } from '../spec/system.js';
+import { buildProgram, type InstructionInput, type Program } from '../pim/program.js';
+import type { Datapath } from '../pim/datapath.js';
+import { toBf16Bits } from '../quant/bf16.js';
+
+export interface GemvOptions {
+  /** First DRAM row the matrix may use in every bank. */
+  readonly rowBase?: number;
+  /** Host vector names (functional mode). */
+  readonly input?: string;
+  readonly output?: string;
+  /** Prefix for instruction ids, so several GEMVs can share a program. */
+  readonly prefix?: string;
+}
+
+export interface GemvPlan {
+  readonly rows: number;
+  readonly cols: number;
+  readonly chunks: number;
+  /** Columns (32 B bursts) of the longest chunk. */
+  readonly chunkCols: number;
+  readonly segmentsPerRow: number;
+  /** Output rows per bank. */
+  readonly slotsPerBank: number;
+  readonly dramRowsPerChunk: number;
+  /** DRAM rows used in every bank. */
+  readonly dramRowsPerBank: number;
+  readonly rowBase: number;
+  /** Where output row i, chunk j lives. */
+  place(i: number, j: number): { channel: number; bank: number; row: number; col: number };
+  chunkStart(j: number): number;
+  chunkLength(j: number): number;
+}
+
+export function planGemv(system: SystemSpec, rows: number, cols: number, opts: GemvOptions = {}): GemvPlan {
+  for (const [name, v] of [['rows', rows], ['cols', cols]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new InputError(`--${name} must be a positive integer, got ${v}`);
+  }
+  const m = system.memory;
+  const e = m.accessBytes / 2; // BF16 elements per column
+  const rowCols = m.burstsPerRow;
+  const gbCols = system.globalBufferBytes / m.accessBytes;
+  const maxCols = Math.min(rowCols, gbCols);
+  const totalCols = Math.ceil(cols / e);
+  const chunks = Math.ceil(totalCols / maxCols);
+  const chunkCols = Math.ceil(totalCols / chunks);
+  const segmentsPerRow = Math.floor(maxCols / chunkCols);
+  const B = m.org.channels * m.banksPerChannel;
+  const slotsPerBank = Math.ceil(rows / B);
+  const dramRowsPerChunk = Math.ceil(slotsPerBank / segmentsPerRow);
+  const dramRowsPerBank = chunks * dramRowsPerChunk;
+  const rowBase = opts.rowBase ?? 0;
+  if (rowBase + dramRowsPerBank > m.org.rows) {
+    const capacity = (m.totalBytes / 2 / 1e6).toFixed(1);
+    throw new InputError(`a ${rows} x ${cols} BF16 matrix needs ${dramRowsPerBank} rows in every bank from row ${rowBase}, but banks have ${m.org.rows} rows (the memory holds about ${capacity} M BF16 values)`);
+  }
+  const chunkStart = (j: number) => j * chunkCols * e;
+  const chunkLength = (j: number) => Math.min(cols, (j + 1) * chunkCols * e) - chunkStart(j);
+  return {
+    rows, cols, chunks, chunkCols, segmentsPerRow, slotsPerBank, dramRowsPerChunk, dramRowsPerBank, rowBase,
+    chunkStart, chunkLength,
+    place(i, j) {
+      const g = i % B, s = Math.floor(i / B);
+      return {
+        channel: g % m.org.channels,
+        bank: Math.floor(g / m.org.channels),
+        row: rowBase + j * dramRowsPerChunk + Math.floor(s / segmentsPerRow),
+        col: (s % segmentsPerRow) * chunkCols,
+      };
+    },
+  };
+}
+
+/** The program for one GEMV (timing and, with vector names, functional data movement). */
+export function gemvProgram(system: SystemSpec, plan: GemvPlan, opts: GemvOptions = {}): Program {
+  const m = system.memory;
+  const e = m.accessBytes / 2;
+  const x = opts.input ?? 'x', y = opts.output ?? 'y', pre = opts.prefix ?? 'gemv';
+  const B = m.org.channels * m.banksPerChannel;
+  const part = (j: number) => (plan.chunks === 1 ? y : `${y}.part${j}`);
+  const items: InstructionInput[] = [];
+  const lastRead: string[] = [];
+  for (let c = 0; c < m.org.channels; c++) {
+    for (let j = 0; j < plan.chunks; j++) {
+      const len = plan.chunkLength(j);
+      const cc = Math.ceil(len / e);
+      const gb = `${pre}.c${c}.gb${j}`;
+      items.push({ id: gb, op: 'WR_GB', channel: c, bytes: plan.segmentsPerRow * plan.chunkCols * m.accessBytes, data: { vector: x, offset: plan.chunkStart(j), elements: plan.chunkCols * e, replicate: plan.segmentsPerRow }, deps: lastRead[c] ? [lastRead[c]] : [] });
+      for (let s = 0; s < plan.slotsPerBank; s++) {
+        const { row, col } = plan.place(s * B + c, j);
+        const mac = `${pre}.c${c}.j${j}.s${s}`;
+        items.push({ id: mac, op: 'MAC', channel: c, banks: 'all', row, col, cols: cc, deps: [gb] });
+        const index = Array.from({ length: m.banksPerChannel }, (_, b) => {
+          const i = s * B + b * m.org.channels + c;
+          return i < plan.rows ? i : -1;
+        });
+        const rd = `${mac}.rd`;
+        items.push({ id: rd, op: 'RD_MAC', channel: c, deps: [mac], data: { vector: part(j), index } });
+        lastRead[c] = rd;
+      }
+    }
+  }
+  if (plan.chunks > 1) {
+    items.push({
+      id: `${pre}.reduce`, op: 'ASIC', kind: 'reduce', elements: plan.rows,
+      deps: lastRead.filter(Boolean), data: { inputs: Array.from({ length: plan.chunks }, (_, j) => part(j)) as [string, ...string[]], output: y },
+    });
+  }
+  return buildProgram(items, system, pre);
+}
+
+/** Place W (row-major float32, rounded to BF16) into the datapath's banks as the plan says. */
+export function loadGemvWeights(datapath: Datapath, system: SystemSpec, plan: GemvPlan, w: Float32Array): void {
+  const e = system.memory.accessBytes / 2;
+  if (w.length !== plan.rows * plan.cols) throw new InputError(`weights have ${w.length} values, expected ${plan.rows} x ${plan.cols}`);
+  for (let i = 0; i < plan.rows; i++) {
+    for (let j = 0; j < plan.chunks; j++) {
+      const { channel, bank, row, col } = plan.place(i, j);
+      const start = plan.chunkStart(j), len = plan.chunkLength(j);
+      const bits = new Uint16Array(len);
+      for (let k = 0; k < len; k++) bits[k] = toBf16Bits(w[i * plan.cols + start + k]);
+      datapath.setRow(channel, bank, row, bits, col * e);
+    }
+  }
+}

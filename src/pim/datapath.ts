@@ -1,0 +1,132 @@
+/**
+ * The functional datapath: real numbers in the banks, the global buffers and the accumulators.
+ * The sequencer calls it as commands issue; timing never depends on it.
+ *
+ * Arithmetic follows AiM: each PU multiplies 16 BF16 pairs per column and adds them through an
+ * FP32 adder tree into an FP32 accumulator (src/quant/bf16.ts macColumn). RDMAC16 returns one
+ * 256-bit word, i.e. the 16 accumulators rounded to BF16, and clears them (assumed).
+ */
+import { macColumn, roundToBf16, toBf16Bits } from '../quant/bf16.js';
+import { InputError } from '../spec/errors.js';
+import type { SystemSpec } from '../spec/system.js';
+import type { Instruction } from './program.js';
+
+export class Datapath {
+  private readonly rowElems: number;
+  private readonly colElems: number;
+  private readonly banksPerChannel: number;
+  private readonly rows: number;
+  private readonly bankRows = new Map<number, Uint16Array>();
+  private readonly gb: Uint16Array[];
+  private readonly acc: Float32Array;
+  /** Host vectors by name (float32 values). */
+  readonly vectors = new Map<string, Float32Array>();
+  private static readonly ZERO_ROW = new Map<number, Uint16Array>();
+
+  constructor(system: SystemSpec) {
+    const m = system.memory;
+    this.colElems = m.accessBytes / 2;
+    this.rowElems = m.burstsPerRow * this.colElems;
+    this.banksPerChannel = m.banksPerChannel;
+    this.rows = m.org.rows;
+    this.gb = Array.from({ length: m.org.channels }, () => new Uint16Array(system.globalBufferBytes / 2));
+    this.acc = new Float32Array(m.org.channels * m.banksPerChannel);
+  }
+
+  private key(channel: number, flatBank: number, row: number): number {
+    return (channel * this.banksPerChannel + flatBank) * this.rows + row;
+  }
+
+  /** Preload one bank row with BF16 bits (untimed: the weights are placed before inference). */
+  setRow(channel: number, flatBank: number, row: number, bits: Uint16Array, offset = 0): void {
+    const k = this.key(channel, flatBank, row);
+    let r = this.bankRows.get(k);
+    if (!r) this.bankRows.set(k, (r = new Uint16Array(this.rowElems)));
+    r.set(bits, offset);
+  }
+
+  private row(channel: number, flatBank: number, row: number): Uint16Array {
+    const r = this.bankRows.get(this.key(channel, flatBank, row));
+    if (r) return r;
+    let z = Datapath.ZERO_ROW.get(this.rowElems);
+    if (!z) Datapath.ZERO_ROW.set(this.rowElems, (z = new Uint16Array(this.rowElems)));
+    return z;
+  }
+
+  setVector(name: string, values: Float32Array): void {
+    this.vectors.set(name, values);
+  }
+
+  private vector(name: string, length: number, where: Instruction): Float32Array {
+    let v = this.vectors.get(name);
+    if (!v) {
+      if (length < 0) throw new InputError(`vector "${name}" is not defined`, `instruction "${where.id}"`);
+      this.vectors.set(name, (v = new Float32Array(length)));
+    } else if (v.length < length) {
+      const w = new Float32Array(length);
+      w.set(v);
+      this.vectors.set(name, (v = w));
+    }
+    return v;
+  }
+
+  /** The k-th 32 B transfer of a WR_GB writes global-buffer column k. */
+  writeGlobalBuffer(channel: number, inst: Instruction, k: number): void {
+    if (inst.source.op !== 'WR_GB' || !inst.source.data) return;
+    const d = inst.source.data;
+    const x = this.vector(d.vector, -1, inst);
+    const segCols = Math.ceil(d.elements / this.colElems);
+    const seg = Math.floor(k / segCols), inSeg = (k % segCols) * this.colElems;
+    const gb = this.gb[channel];
+    if (seg >= (d.replicate ?? 1)) return;
+    for (let e = 0; e < this.colElems; e++) {
+      const i = inSeg + e;
+      gb[k * this.colElems + e] = i < d.elements ? toBf16Bits(x[d.offset + i] ?? 0) : 0;
+    }
+  }
+
+  /** MAC over column `col` of the open row in each listed bank (flat indexes). */
+  mac(channel: number, banks: readonly number[] | null, row: number, col: number): void {
+    const gb = this.gb[channel];
+    const off = col * this.colElems;
+    const first = banks ? 0 : 0;
+    const n = banks ? banks.length : this.banksPerChannel;
+    for (let j = first; j < n; j++) {
+      const b = banks ? banks[j] : j;
+      const a = channel * this.banksPerChannel + b;
+      this.acc[a] = macColumn(this.acc[a], this.row(channel, b, row), off, gb, off, this.colElems);
+    }
+  }
+
+  /** RDMAC16: the accumulators, rounded to BF16, go to the host vector; then they are cleared. */
+  readAccumulators(channel: number, inst: Instruction): void {
+    const d = inst.source.op === 'RD_MAC' ? inst.source.data : undefined;
+    const base = channel * this.banksPerChannel;
+    if (d) {
+      const max = Math.max(-1, ...d.index);
+      const v = this.vector(d.vector, max + 1, inst);
+      for (let b = 0; b < this.banksPerChannel && b < d.index.length; b++) {
+        if (d.index[b] >= 0) v[d.index[b]] = roundToBf16(this.acc[base + b]);
+      }
+    }
+    this.acc.fill(0, base, base + this.banksPerChannel);
+  }
+
+  clearAccumulators(channel: number): void {
+    this.acc.fill(0, channel * this.banksPerChannel, (channel + 1) * this.banksPerChannel);
+  }
+
+  /** ASIC reduce: output = inputs[0] + inputs[1] + ... element-wise, FP32, in the listed order. */
+  asic(inst: Instruction): void {
+    if (inst.source.op !== 'ASIC' || inst.source.kind !== 'reduce' || !inst.source.data) return;
+    const { inputs, output } = inst.source.data;
+    const ins = inputs.map((n) => this.vector(n, -1, inst));
+    const out = new Float32Array(inst.elements);
+    for (let i = 0; i < inst.elements; i++) {
+      let s = ins[0][i];
+      for (let k = 1; k < ins.length; k++) s = Math.fround(s + ins[k][i]);
+      out[i] = s;
+    }
+    this.vectors.set(output, out);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * PIM programs: host-level instructions with explicit dependencies, one JSON object per line.
+ *
+ *   {"id": "gb0", "op": "WR_GB", "channel": 0, "bytes": 2048}
+ *   {"id": "m0", "op": "MAC", "channel": 0, "banks": "all", "row": 12, "col": 0, "cols": 64, "deps": ["gb0"]}
+ *   {"id": "r0", "op": "RD_MAC", "channel": 0, "deps": ["m0"]}
+ *   {"id": "sm", "op": "ASIC", "kind": "softmax", "elements": 1024, "rows": 1, "deps": ["r0"]}
+ *
+ * `channel` may be "all": the instruction is replicated on every channel. A dependency on its id
+ * waits for all copies, except that a copy of another "all" instruction waits only for the copy on
+ * its own channel. Each instruction decodes into DRAM/PIM commands on its channel (see
+ * sequencer.ts); ASIC instructions run on the host ASIC; BARRIER only joins dependencies.
+ * Instructions of one channel issue in program order; channels and the ASIC run in parallel.
+ */
+import { z } from 'zod';
+import { InputError } from '../spec/errors.js';
+import type { SystemSpec } from '../spec/system.js';
+import { PRECISIONS, type Precision } from '../model/ops.js';
+
+const nonneg = z.number().int().nonnegative();
+const pos = z.number().int().positive();
+const id = z.union([z.string().min(1), z.number().int()]).transform(String);
+const channel = z.union([nonneg, z.literal('all')]);
+const base = { id: id.optional(), deps: z.array(id).optional(), note: z.string().optional() };
+
+/** Functional payloads (optional): which host vector elements move where. */
+const VectorRef = z.strictObject({ vector: z.string().min(1), offset: nonneg, elements: pos, replicate: pos.optional() });
+
+export const InstructionSchema = z.discriminatedUnion('op', [
+  z.strictObject({ ...base, op: z.literal('WR_GB'), channel, bytes: pos, data: VectorRef.optional() }),
+  z.strictObject({
+    ...base, op: z.literal('MAC'), channel, banks: z.union([z.literal('all'), z.tuple([nonneg, nonneg])]),
+    row: nonneg, col: nonneg, cols: pos, precision: z.enum(PRECISIONS).optional(),
+  }),
+  z.strictObject({
+    ...base, op: z.literal('RD_MAC'), channel,
+    /** Per bank of the channel: the output element its accumulator goes to (-1: discard). */
+    data: z.strictObject({ vector: z.string().min(1), index: z.array(z.number().int().gte(-1)) }).optional(),
+  }),
+  z.strictObject({ ...base, op: z.literal('WR_BIAS'), channel }),
+  z.strictObject({ ...base, op: z.enum(['WR', 'RD']), channel, bankgroup: nonneg, bank: nonneg, row: nonneg, col: nonneg, count: pos }),
+  z.strictObject({
+    ...base, op: z.literal('ASIC'), kind: z.enum(['softmax', 'layernorm', 'gelu', 'residual', 'reduce']), elements: pos, rows: pos.optional(),
+    /** Functional reduce: output[i] = sum over inputs (in order) of input[i], in FP32. */
+    data: z.strictObject({ inputs: z.array(z.string().min(1)).nonempty(), output: z.string().min(1) }).optional(),
+  }),
+  z.strictObject({ ...base, op: z.literal('BARRIER') }),
+]);
+export type InstructionInput = z.input<typeof InstructionSchema>;
+type Parsed = z.output<typeof InstructionSchema>;
+
+export type Op = Parsed['op'];
+
+/** One instruction on one channel (or the ASIC), dependencies resolved to indices. */
+export interface Instruction {
+  readonly index: number;
+  readonly id: string;
+  /** Source line (1-based), or 0 for generated programs. */
+  readonly line: number;
+  readonly op: Op;
+  /** -1 for ASIC and BARRIER. */
+  readonly channel: number;
+  readonly allBanks: boolean;
+  readonly bankgroup: number;
+  readonly bank: number;
+  readonly row: number;
+  readonly col: number;
+  /** MAC: columns; WR/RD: bursts; WR_GB: 32 B transfers; RD_MAC, WR_BIAS: 1. */
+  readonly count: number;
+  readonly precision: Precision;
+  readonly asicKind?: 'softmax' | 'layernorm' | 'gelu' | 'residual' | 'reduce';
+  readonly elements: number;
+  readonly rows: number;
+  deps: number[];
+  readonly source: Parsed;
+}
+
+export interface Program {
+  readonly name: string;
+  readonly instructions: readonly Instruction[];
+}
+
+/** Build a program from instruction objects (validated), as generators and the parser do. */
+export function buildProgram(items: readonly (InstructionInput | Parsed)[], system: SystemSpec, name = 'program', lines?: readonly number[]): Program {
+  const org = system.memory.org;
+  const out: Instruction[] = [];
+  const byId = new Map<string, number[]>();
+  const pendingDeps: string[][] = [];
+  items.forEach((raw, k) => {
+    const line = lines?.[k] ?? 0;
+    const where = lines ? `${name}:${line}` : `${name}: instruction ${k + 1}`;
+    const r = InstructionSchema.safeParse(raw);
+    if (!r.success) {
+      throw new InputError(r.error.issues.map((i) => `field ${i.path.join('.') || '(instruction)'}: ${i.message}`).join('; '), where);
+    }
+    const ins = r.data;
+    const idStr = ins.id ?? `#${k + 1}`;
+    if (byId.has(idStr)) throw new InputError(`duplicate instruction id "${idStr}"`, where);
+    const ch = 'channel' in ins ? ins.channel : -1;
+    const channels = ch === 'all' ? [...Array(org.channels).keys()] : [ch];
+    const idxs: number[] = [];
+    for (const c of channels) {
+      if (c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
+      const common = { index: out.length, id: idStr, line, op: ins.op, channel: c, deps: [], source: ins, elements: 0, rows: 1 };
+      let inst: Instruction;
+      switch (ins.op) {
+        case 'MAC': {
+          const all = ins.banks === 'all';
+          const [g, b] = all ? [0, 0] : (ins.banks as [number, number]);
+          if (!all && (g >= org.bankGroups || b >= org.banksPerGroup)) throw new InputError(`bank [${g}, ${b}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
+          checkRow(ins.row, ins.col, ins.cols, system, where);
+          const precision = ins.precision ?? 'bf16';
+          if (!system.pu.formats.includes(precision)) {
+            throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
+          }
+          inst = { ...common, allBanks: all, bankgroup: g, bank: b, row: ins.row, col: ins.col, count: ins.cols, precision };
+          break;
+        }
+        case 'WR':
+        case 'RD':
+          if (ins.bankgroup >= org.bankGroups || ins.bank >= org.banksPerGroup) throw new InputError(`bank [${ins.bankgroup}, ${ins.bank}] does not exist`, where);
+          checkRow(ins.row, ins.col, ins.count, system, where);
+          inst = { ...common, allBanks: false, bankgroup: ins.bankgroup, bank: ins.bank, row: ins.row, col: ins.col, count: ins.count, precision: 'bf16' };
+          break;
+        case 'WR_GB':
+          if (ins.bytes > system.globalBufferBytes) throw new InputError(`WR_GB of ${ins.bytes} B exceeds the ${system.globalBufferBytes} B global buffer`, where);
+          inst = { ...common, allBanks: true, bankgroup: 0, bank: 0, row: -1, col: 0, count: Math.ceil(ins.bytes / system.memory.accessBytes), precision: 'bf16' };
+          break;
+        case 'ASIC':
+          if (ins.rows !== undefined && ins.elements % ins.rows !== 0) throw new InputError(`ASIC ${ins.kind}: ${ins.elements} elements do not split into ${ins.rows} rows`, where);
+          inst = { ...common, channel: -1, allBanks: false, bankgroup: 0, bank: 0, row: -1, col: 0, count: 1, precision: 'bf16', asicKind: ins.kind, elements: ins.elements, rows: ins.rows ?? 1 };
+          break;
+        default:
+          inst = { ...common, channel: ins.op === 'BARRIER' ? -1 : (c as number), allBanks: true, bankgroup: 0, bank: 0, row: -1, col: 0, count: 1, precision: 'bf16' };
+      }
+      out.push(inst);
+      pendingDeps.push(ins.deps ?? []);
+      idxs.push(inst.index);
+      if (ins.op === 'ASIC' || ins.op === 'BARRIER') break;
+    }
+    byId.set(idStr, idxs);
+  });
+  const isAll = (ins: Instruction) => 'channel' in ins.source && ins.source.channel === 'all';
+  out.forEach((inst, i) => {
+    for (const d of pendingDeps[i]) {
+      const targets = byId.get(d);
+      if (!targets) throw new InputError(`depends on unknown instruction "${d}"`, inst.line ? `${name}:${inst.line}` : `${name}: instruction "${inst.id}"`);
+      if (isAll(inst) && isAll(out[targets[0]])) inst.deps.push(...targets.filter((t) => out[t].channel === inst.channel));
+      else inst.deps.push(...targets);
+    }
+  });
+  checkAcyclic(out, name);
+  return { name, instructions: out };
+}
+
+function checkRow(row: number, col: number, cols: number, system: SystemSpec, where: string): void {
+  const m = system.memory;
+  if (row >= m.org.rows) throw new InputError(`row ${row} is not mapped (the memory has rows 0..${m.org.rows - 1})`, where);
+  if (col + cols > m.burstsPerRow) throw new InputError(`columns ${col}..${col + cols - 1} run past the ${m.burstsPerRow} columns of a row`, where);
+}
+
+/** Kahn's algorithm; on a cycle, name the instructions on it. */
+function checkAcyclic(ins: readonly Instruction[], name: string): void {
+  const indeg = new Int32Array(ins.length);
+  const users: number[][] = ins.map(() => []);
+  ins.forEach((x) => x.deps.forEach((d) => { users[d].push(x.index); indeg[x.index]++; }));
+  const queue = ins.filter((x) => indeg[x.index] === 0).map((x) => x.index);
+  let seen = 0;
+  while (queue.length) {
+    const i = queue.pop()!;
+    seen++;
+    for (const u of users[i]) if (--indeg[u] === 0) queue.push(u);
+  }
+  if (seen < ins.length) {
+    const stuck = ins.filter((x) => indeg[x.index] > 0).map((x) => `"${x.id}"${x.line ? ` (line ${x.line})` : ''}`);
+    throw new InputError(`dependency cycle among instructions ${[...new Set(stuck)].slice(0, 10).join(', ')}`, name);
+  }
+}
+
+/** Parse the JSON-lines program format; `#` comments and blank lines are ignored. */
+export function parseProgram(text: string, file: string, system: SystemSpec): Program {
+  const items: unknown[] = [];
+  const lines: number[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const s = raw.trim();
+    if (!s || s.startsWith('#')) return;
+    try {
+      items.push(JSON.parse(s));
+    } catch (e) {
+      throw new InputError(`not a JSON object (${(e as Error).message}); expected one instruction per line, e.g. {"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0, "cols": 64}`, `${file}:${i + 1}`);
+    }
+    lines.push(i + 1);
+  });
+  if (items.length === 0) throw new InputError('the program has no instructions', file);
+  return buildProgram(items as InstructionInput[], system, file, lines);
+}
+
+/** Serialize a program back to JSON lines (one source object per instruction id). */
+export function formatProgram(p: Program): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const i of p.instructions) {
+    if (seen.has(i.id)) continue;
+    seen.add(i.id);
+    lines.push(JSON.stringify({ ...i.source, id: i.id }));
+  }
+  return lines.join('\n') + '\n';
+}
