@@ -51,7 +51,7 @@ export function register(program: Command): void {
     const out = {
       system: system.name, rows, cols, precision: o.precision, fidelity: s.fidelity,
       cycles: s.cycles, ns: s.ns, macCommands: s.macCommands, activations: s.activations, rowHitRate: s.rowHitRate,
-      puUtilization: s.puUtilization, puUtilizationCap: r.puUtilizationCap,
+      puUtilization: s.puUtilization, puUtilizationCap: r.puUtilizationCap, puUtilizationCapWithRefresh: r.puUtilizationCapWithRefresh,
       internalBandwidthGBs: s.internalBandwidthGBs, peakInternalBandwidthGBs: s.peakInternalBandwidthGBs, internalBandwidthFraction: s.internalBandwidthFraction,
       mapping: { chunks: r.plan.chunks, chunkColumns: r.plan.chunkCols, segmentsPerRow: r.plan.segmentsPerRow, rowsPerBank: r.plan.dramRowsPerBank },
       breakdownNs: s.breakdownNs, commands: s.commands,
@@ -65,7 +65,7 @@ export function register(program: Command): void {
       ['MAC commands', s.macCommands],
       ['bank activations', s.activations],
       ['row hit rate', `${(100 * s.rowHitRate).toFixed(2)}%`],
-      ['PU utilization', `${(100 * s.puUtilization).toFixed(1)}% (row-cycle cap ${(100 * r.puUtilizationCap).toFixed(1)}%)`],
+      ['PU utilization', `${(100 * s.puUtilization).toFixed(1)}% (row-cycle cap ${(100 * r.puUtilizationCap).toFixed(1)}%, ${(100 * r.puUtilizationCapWithRefresh).toFixed(1)}% with refresh)`],
       ['internal bandwidth', `${s.internalBandwidthGBs.toFixed(1)} GB/s of ${s.peakInternalBandwidthGBs.toFixed(1)} peak`],
       ['breakdown (ns/channel)', Object.entries(s.breakdownNs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')],
       ...(functional ? [['max rel. error', `${functional.maxRelError.toExponential(3)} vs ${functional.reference}`] as const] : []),

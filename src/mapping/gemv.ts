@@ -7,8 +7,9 @@
  *   rows of one chunk fill its DRAM rows whole: when a chunk is shorter than a row, several output
  *   rows share a DRAM row ("segments"), the global buffer holds the chunk once per segment, and
  *   the accumulators are read after each segment.
- * - Per channel, per chunk: WR_GB (the chunk, replicated), then for every DRAM row and segment an
- *   all-bank MAC over the segment's columns and an RD_MAC that returns the 16 results.
+ * - Per channel, per chunk: WR_GB (the chunk, replicated), then one all-bank MAC block over the
+ *   chunk's DRAM rows, reading the 16 results (RDMAC16) after every segment. The last row's unused
+ *   segments are still MACed (their outputs are discarded): blocks keep programs small.
  */
 import { InputError } from '../spec/errors.js';
 import type { SystemSpec } from '../spec/system.js';
@@ -99,18 +100,14 @@ export function gemvProgram(system: SystemSpec, plan: GemvPlan, opts: GemvOption
       const cc = Math.ceil(len / e);
       const gb = `${pre}.c${c}.gb${j}`;
       items.push({ id: gb, op: 'WR_GB', channel: c, bytes: plan.segmentsPerRow * plan.chunkCols * m.accessBytes, data: { vector: x, offset: plan.chunkStart(j), elements: plan.chunkCols * e, replicate: plan.segmentsPerRow }, deps: lastRead[c] ? [lastRead[c]] : [] });
-      for (let s = 0; s < plan.slotsPerBank; s++) {
-        const { row, col } = plan.place(s * B + c, j);
-        const mac = `${pre}.c${c}.j${j}.s${s}`;
-        items.push({ id: mac, op: 'MAC', channel: c, banks: 'all', row, col, cols: cc, deps: [gb] });
-        const index = Array.from({ length: m.banksPerChannel }, (_, b) => {
-          const i = s * B + b * m.org.channels + c;
-          return i < plan.rows ? i : -1;
-        });
-        const rd = `${mac}.rd`;
-        items.push({ id: rd, op: 'RD_MAC', channel: c, deps: [mac], data: { vector: part(j), index } });
-        lastRead[c] = rd;
-      }
+      // One block per chunk: every DRAM row of the chunk, each segment read out after its MACs.
+      const mac = `${pre}.c${c}.mac${j}`;
+      items.push({
+        id: mac, op: 'MAC', channel: c, banks: 'all', row: plan.place(c, j).row, col: 0, cols: cc,
+        rows: plan.dramRowsPerChunk, segments: plan.segmentsPerRow, readout: true, deps: [gb],
+        data: { vector: part(j), base: c, slotStride: B, bankStride: m.org.channels, count: Math.max(0, plan.rows - c) },
+      });
+      lastRead[c] = mac;
     }
   }
   if (plan.chunks > 1) {
@@ -119,7 +116,7 @@ export function gemvProgram(system: SystemSpec, plan: GemvPlan, opts: GemvOption
       deps: lastRead.filter(Boolean), data: { inputs: Array.from({ length: plan.chunks }, (_, j) => part(j)) as [string, ...string[]], output: y },
     });
   }
-  return buildProgram(items, system, pre);
+  return buildProgram(items, system, pre, undefined, true);
 }
 
 /** Place W (row-major float32, rounded to BF16) into the datapath's banks as the plan says. */

@@ -16,6 +16,7 @@ export class Datapath {
   private readonly colElems: number;
   private readonly banksPerChannel: number;
   private readonly rows: number;
+  private readonly banksPerGroupCount: number;
   private readonly bankRows = new Map<number, Uint16Array>();
   private readonly gb: Uint16Array[];
   private readonly acc: Float32Array;
@@ -29,6 +30,7 @@ export class Datapath {
     this.rowElems = m.burstsPerRow * this.colElems;
     this.banksPerChannel = m.banksPerChannel;
     this.rows = m.org.rows;
+    this.banksPerGroupCount = m.org.bankGroups;
     this.gb = Array.from({ length: m.org.channels }, () => new Uint16Array(system.globalBufferBytes / 2));
     this.acc = new Float32Array(m.org.channels * m.banksPerChannel);
   }
@@ -98,18 +100,44 @@ export class Datapath {
     }
   }
 
-  /** RDMAC16: the accumulators, rounded to BF16, go to the host vector; then they are cleared. */
-  readAccumulators(channel: number, inst: Instruction): void {
-    const d = inst.source.op === 'RD_MAC' ? inst.source.data : undefined;
+  /**
+   * RDMAC16: the accumulators, rounded to BF16, go to the host vector; then they are cleared.
+   * RD_MAC names an output per bank; a MAC block with readout maps (slot, bank) to an element.
+   */
+  readAccumulators(channel: number, inst: Instruction, slot: number): void {
     const base = channel * this.banksPerChannel;
-    if (d) {
-      const max = Math.max(-1, ...d.index);
-      const v = this.vector(d.vector, max + 1, inst);
+    const src = inst.source;
+    if (src.op === 'RD_MAC' && src.data) {
+      const d = src.data;
+      const v = this.vector(d.vector, Math.max(-1, ...d.index) + 1, inst);
       for (let b = 0; b < this.banksPerChannel && b < d.index.length; b++) {
         if (d.index[b] >= 0) v[d.index[b]] = roundToBf16(this.acc[base + b]);
       }
+    } else if (src.op === 'MAC' && src.data) {
+      const d = src.data;
+      const v = this.vector(d.vector, d.base + d.count, inst);
+      for (let b = 0; b < this.banksPerChannel; b++) {
+        const e = slot * d.slotStride + b * d.bankStride;
+        if (e < d.count) v[d.base + e] = roundToBf16(this.acc[base + b]);
+      }
     }
     this.acc.fill(0, base, base + this.banksPerChannel);
+  }
+
+  /** The k-th burst of a WR (bank-major over `count` bursts per bank) writes its part of the data. */
+  writeRow(channel: number, inst: Instruction, k: number, row: number): void {
+    const src = inst.source;
+    if (src.op !== 'WR' || !src.data) return;
+    const d = src.data;
+    const perBank = inst.count;
+    const flat = inst.allBanks ? Math.floor(k / perBank) : (inst.bankgroup * (this.banksPerChannel / this.banksPerGroupCount)) + inst.bank;
+    const burst = k % perBank;
+    if (burst !== 0) return; // the whole payload is written with the first burst of each bank
+    const x = this.vector(d.vector, -1, inst);
+    const bits = new Uint16Array(d.elements);
+    const from = d.offset + flat * (d.bankStride ?? 0);
+    for (let e = 0; e < d.elements; e++) bits[e] = toBf16Bits(x[from + e] ?? 0);
+    this.setRow(channel, flat, row, bits, d.at);
   }
 
   clearAccumulators(channel: number): void {

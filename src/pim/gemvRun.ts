@@ -22,6 +22,8 @@ export interface GemvResult {
   readonly stats: PimStats;
   /** MAC-busy share of a row cycle: the ceiling on PU utilization with this timing. */
   readonly puUtilizationCap: number;
+  /** The same cap less the time all-bank refresh blocks the banks (nRFC / nREFI). */
+  readonly puUtilizationCapWithRefresh: number;
   readonly weights?: Float32Array;
   readonly input?: Float32Array;
   readonly output?: Float32Array;
@@ -55,5 +57,8 @@ export function runGemv(system: SystemSpec, rows: number, cols: number, opts: Ge
   }
   const stats = runProgram(system, program, { fidelity: opts.fidelity, datapath, onCommand: opts.onCommand });
   const output = datapath?.vectors.get('y');
-  return { plan, stats, puUtilizationCap: rowCycleCap(system, plan.chunkCols * plan.segmentsPerRow), weights, input, output };
+  const cap = rowCycleCap(system, plan.chunkCols * plan.segmentsPerRow);
+  const t = system.memory.timing;
+  const refreshShare = system.memory.controller.refresh === 'off' ? 0 : t.nRFC! / t.nREFI!;
+  return { plan, stats, puUtilizationCap: cap, puUtilizationCapWithRefresh: cap * (1 - refreshShare), weights, input, output };
 }

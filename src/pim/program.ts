@@ -31,6 +31,13 @@ export const InstructionSchema = z.discriminatedUnion('op', [
   z.strictObject({
     ...base, op: z.literal('MAC'), channel, banks: z.union([z.literal('all'), z.tuple([nonneg, nonneg])]),
     row: nonneg, col: nonneg, cols: pos, precision: z.enum(PRECISIONS).optional(),
+    /** A block: `rows` consecutive rows, each holding `segments` runs of `cols` columns from `col`. */
+    rows: pos.optional(),
+    segments: pos.optional(),
+    /** Read the accumulators (RDMAC16) after every segment. */
+    readout: z.boolean().optional(),
+    /** Where readouts go: element base + slot x slotStride + bank x bankStride, kept when below count. */
+    data: z.strictObject({ vector: z.string().min(1), base: nonneg, slotStride: nonneg, bankStride: nonneg, count: nonneg }).optional(),
   }),
   z.strictObject({
     ...base, op: z.literal('RD_MAC'), channel,
@@ -38,7 +45,17 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     data: z.strictObject({ vector: z.string().min(1), index: z.array(z.number().int().gte(-1)) }).optional(),
   }),
   z.strictObject({ ...base, op: z.literal('WR_BIAS'), channel }),
-  z.strictObject({ ...base, op: z.enum(['WR', 'RD']), channel, bankgroup: nonneg, bank: nonneg, row: nonneg, col: nonneg, count: pos }),
+  z.strictObject({
+    ...base, op: z.enum(['WR', 'RD']), channel, banks: z.union([z.literal('all'), z.tuple([nonneg, nonneg])]),
+    row: nonneg, col: nonneg, count: pos,
+    /** Consecutive rows (each gets `count` bursts from `col` in every addressed bank). */
+    rows: pos.optional(),
+    /**
+     * Functional WR: `elements` values of `vector` from `offset + bank x bankStride` go to element `at` of
+     * the row, in every addressed bank (bank = flat index within the channel).
+     */
+    data: z.strictObject({ vector: z.string().min(1), offset: nonneg, elements: pos, at: nonneg, bankStride: nonneg.optional() }).optional(),
+  }),
   z.strictObject({
     ...base, op: z.literal('ASIC'), kind: z.enum(['softmax', 'layernorm', 'gelu', 'residual', 'reduce']), elements: pos, rows: pos.optional(),
     /** Functional reduce: output[i] = sum over inputs (in order) of input[i], in FP32. */
@@ -65,8 +82,14 @@ export interface Instruction {
   readonly bank: number;
   readonly row: number;
   readonly col: number;
-  /** MAC: columns; WR/RD: bursts; WR_GB: 32 B transfers; RD_MAC, WR_BIAS: 1. */
+  /** MAC: columns per segment; WR/RD: bursts per bank and row; WR_GB: 32 B transfers; RD_MAC, WR_BIAS: 1. */
   readonly count: number;
+  /** MAC, WR, RD: rows in the block. */
+  readonly rowCount: number;
+  /** MAC: segments per row. */
+  readonly segments: number;
+  /** MAC: RDMAC16 after each segment. */
+  readonly readout: boolean;
   readonly precision: Precision;
   readonly asicKind?: 'softmax' | 'layernorm' | 'gelu' | 'residual' | 'reduce';
   readonly elements: number;
@@ -81,7 +104,7 @@ export interface Program {
 }
 
 /** Build a program from instruction objects (validated), as generators and the parser do. */
-export function buildProgram(items: readonly (InstructionInput | Parsed)[], system: SystemSpec, name = 'program', lines?: readonly number[]): Program {
+export function buildProgram(items: readonly (InstructionInput | Parsed)[], system: SystemSpec, name = 'program', lines?: readonly number[], trusted = false): Program {
   const org = system.memory.org;
   const out: Instruction[] = [];
   const byId = new Map<string, number[]>();
@@ -89,11 +112,16 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
   items.forEach((raw, k) => {
     const line = lines?.[k] ?? 0;
     const where = lines ? `${name}:${line}` : `${name}: instruction ${k + 1}`;
-    const r = InstructionSchema.safeParse(raw);
-    if (!r.success) {
-      throw new InputError(r.error.issues.map((i) => `field ${i.path.join('.') || '(instruction)'}: ${i.message}`).join('; '), where);
+    // Generated programs (trusted) skip schema validation: it dominates build time for large models.
+    let ins: Parsed;
+    if (trusted) ins = raw as Parsed;
+    else {
+      const r = InstructionSchema.safeParse(raw);
+      if (!r.success) {
+        throw new InputError(r.error.issues.map((i) => `field ${i.path.join('.') || '(instruction)'}: ${i.message}`).join('; '), where);
+      }
+      ins = r.data;
     }
-    const ins = r.data;
     const idStr = ins.id ?? `#${k + 1}`;
     if (byId.has(idStr)) throw new InputError(`duplicate instruction id "${idStr}"`, where);
     const ch = 'channel' in ins ? ins.channel : -1;
@@ -101,27 +129,32 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
     const idxs: number[] = [];
     for (const c of channels) {
       if (c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
-      const common = { index: out.length, id: idStr, line, op: ins.op, channel: c, deps: [], source: ins, elements: 0, rows: 1 };
+      const common = { index: out.length, id: idStr, line, op: ins.op, channel: c, deps: [], source: ins, elements: 0, rows: 1, rowCount: 1, segments: 1, readout: false };
       let inst: Instruction;
       switch (ins.op) {
         case 'MAC': {
           const all = ins.banks === 'all';
           const [g, b] = all ? [0, 0] : (ins.banks as [number, number]);
           if (!all && (g >= org.bankGroups || b >= org.banksPerGroup)) throw new InputError(`bank [${g}, ${b}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
-          checkRow(ins.row, ins.col, ins.cols, system, where);
+          const rowCount = ins.rows ?? 1, segments = ins.segments ?? 1;
+          checkRow(ins.row + rowCount - 1, ins.col, ins.cols * segments, system, where);
           const precision = ins.precision ?? 'bf16';
           if (!system.pu.formats.includes(precision)) {
             throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
           }
-          inst = { ...common, allBanks: all, bankgroup: g, bank: b, row: ins.row, col: ins.col, count: ins.cols, precision };
+          inst = { ...common, allBanks: all, bankgroup: g, bank: b, row: ins.row, col: ins.col, count: ins.cols, precision, rowCount, segments, readout: ins.readout ?? false };
           break;
         }
         case 'WR':
-        case 'RD':
-          if (ins.bankgroup >= org.bankGroups || ins.bank >= org.banksPerGroup) throw new InputError(`bank [${ins.bankgroup}, ${ins.bank}] does not exist`, where);
-          checkRow(ins.row, ins.col, ins.count, system, where);
-          inst = { ...common, allBanks: false, bankgroup: ins.bankgroup, bank: ins.bank, row: ins.row, col: ins.col, count: ins.count, precision: 'bf16' };
+        case 'RD': {
+          const all = ins.banks === 'all';
+          const [g, b] = all ? [0, 0] : (ins.banks as [number, number]);
+          if (!all && (g >= org.bankGroups || b >= org.banksPerGroup)) throw new InputError(`bank [${g}, ${b}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
+          const rowCount = ins.rows ?? 1;
+          checkRow(ins.row + rowCount - 1, ins.col, ins.count, system, where);
+          inst = { ...common, allBanks: all, bankgroup: g, bank: b, row: ins.row, col: ins.col, count: ins.count, precision: 'bf16', rowCount };
           break;
+        }
         case 'WR_GB':
           if (ins.bytes > system.globalBufferBytes) throw new InputError(`WR_GB of ${ins.bytes} B exceeds the ${system.globalBufferBytes} B global buffer`, where);
           inst = { ...common, allBanks: true, bankgroup: 0, bank: 0, row: -1, col: 0, count: Math.ceil(ins.bytes / system.memory.accessBytes), precision: 'bf16' };

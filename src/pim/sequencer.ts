@@ -2,13 +2,15 @@
  * One channel's PIM sequencer: executes the channel's instructions in program order, decoding each
  * into DRAM/PIM commands issued at the earliest cycle the timing rules allow.
  *
- * Rows: an all-bank MAC needs its row open in every bank (ACT16, after PREA if another row is
- * open); single-bank commands use ACT/PRE. Rows stay open after use, so consecutive instructions on
- * the same row hit. Refresh (all-bank) is done at instruction boundaries once due: PREA, REFab.
+ * Rows: an all-bank instruction needs its row open in every bank (ACT16, after PREA if another row
+ * is open); single-bank instructions use ACT/PRE. Rows stay open after use. Refresh (all-bank) is
+ * done once due, at row and instruction boundaries: PREA, REFab.
  *
- * Fidelity: 'command' wakes once per command. 'fast' issues a run of identical column commands
- * (MAC16 over a row, WRGB over a vector) as one event: the first at t0, the last at
- * t0 + (n - 1) x spacing, which is exact because the sequencer issues nothing else in between.
+ * Fidelity: 'command' wakes the engine once per command. 'fast' runs an instruction to its end in
+ * one wake-up, keeping the channel's own clock ahead of the engine: nothing outside the channel can
+ * change its timing until the next instruction's dependencies, so the commands and their cycles
+ * are the same, and runs of identical column commands (MAC16 over a row) are issued as first and
+ * last only (t0 and t0 + (n - 1) x spacing), with the counts and data of all.
  */
 import { COMMAND_ID, NUM_COMMANDS } from '../dram/commands.js';
 import { ChannelTiming, CLOSED } from '../dram/timing.js';
@@ -17,11 +19,13 @@ import { Waker, type Component, type Engine } from '../sim/engine.js';
 import { InputError } from '../spec/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { Datapath } from './datapath.js';
+import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const ACT16 = COMMAND_ID.ACT16, MAC = COMMAND_ID.MAC, MAC16 = COMMAND_ID.MAC16, WRGB = COMMAND_ID.WRGB;
 const RDMAC16 = COMMAND_ID.RDMAC16, WRBIAS = COMMAND_ID.WRBIAS, REFAB = COMMAND_ID.REFab;
+const DONE = -1;
 
 /** Category charged for the wait after each command. */
 const CATEGORY_OF = new Int8Array(NUM_COMMANDS).fill(CAT.mac);
@@ -41,23 +45,38 @@ export class ChannelSequencer implements Component, Executor {
   private readonly waker: Waker;
   private readonly list: number[] = [];
   private pos = 0;
-  /** Commands of the current instruction's main kind issued so far. */
-  private step = 0;
-  /** Whether the current instruction has issued any command (refresh waits for the next boundary). */
+  // Decoder state of the current instruction.
   private started = false;
+  private rowIdx = 0;
+  private seg = 0;
+  /** Column within the segment (MAC), burst index over banks x count (WR/RD), transfer (WR_GB). */
+  private k = 0;
+  private readDone = false;
+  // Next command (set by decode()).
+  private cCmd = 0;
+  private cGroup = 0;
+  private cBank = 0;
+  private cRow = -1;
+  private cCol = -1;
+  private cMain = false;
+  private cBoundary = false;
+  /** Cycle of the last command issued (moved forward over dependency waits for accounting). */
   private lastIssue = 0;
+  /** The cycle after the last command issued: the channel's own clock. */
+  private clock = 0;
   private lastCat: number = CAT.waiting;
   private nextRefresh: number;
   private readonly refreshInterval: number;
-  private readonly allBanks: number[];
   private readonly spacing: Float64Array;
-  private readonly readDone: number;
-  private readonly writeDone: number;
+  private readonly readLatency: number;
+  private readonly writeLatency: number;
+  private readonly banksPerGroup: number;
+  private readonly banks: number;
 
   constructor(
     engine: Engine,
     private readonly rt: Runtime,
-    private readonly system: SystemSpec,
+    system: SystemSpec,
     readonly channel: number,
     private readonly fidelity: Fidelity,
     private readonly datapath: Datapath | null,
@@ -68,12 +87,14 @@ export class ChannelSequencer implements Component, Executor {
     if (m.controller.refresh === 'per-bank') {
       throw new InputError(`PIM programs need controller.refresh "all-bank" or "off" (all-bank MACs keep every bank open); ${m.name} uses "per-bank"`);
     }
+    if (m.org.ranks !== 1) throw new InputError(`PIM systems must have one rank per channel (${m.name} has ${m.org.ranks})`);
     this.refreshInterval = m.controller.refresh === 'all-bank' ? m.timing.nREFI! : Infinity;
     this.nextRefresh = this.refreshInterval;
-    this.allBanks = [...Array(m.banksPerRank).keys()];
     this.spacing = Float64Array.from({ length: NUM_COMMANDS }, (_, c) => this.timing.selfSpacing(c));
-    this.readDone = m.timing.nCL! + m.timing.nBL!;
-    this.writeDone = m.timing.nCWL! + m.timing.nBL!;
+    this.readLatency = m.timing.nCL! + m.timing.nBL!;
+    this.writeLatency = m.timing.nCWL! + m.timing.nBL!;
+    this.banksPerGroup = m.org.banksPerGroup;
+    this.banks = m.banksPerRank;
     this.waker = new Waker(engine, engine.add(this));
   }
 
@@ -87,11 +108,7 @@ export class ChannelSequencer implements Component, Executor {
     if (this.list[this.pos] === index) this.waker.request(at);
   }
 
-  get done(): boolean {
-    return this.pos >= this.list.length;
-  }
-
-  /** The channel's time, closed at `end` (the rest is waiting). */
+  /** Close the channel's time accounting at `end` (the rest is waiting). */
   finish(end: number): void {
     if (end > this.lastIssue) this.time[CAT.waiting] += end - this.lastIssue;
     this.lastIssue = end;
@@ -106,107 +123,180 @@ export class ChannelSequencer implements Component, Executor {
     this.onCommand?.(cmd, this.channel, 0, group, bank, row, col, t);
   }
 
-  wake(now: number): void {
-    if (!this.waker.accept(now)) return;
+  wake(engineNow: number): void {
+    if (!this.waker.accept(engineNow)) return;
+    const fast = this.fidelity === 'fast';
     const rt = this.rt, tm = this.timing;
+    // Both fidelities consider the next command at the cycle after the last one issued, so they
+    // take every decision (refresh, readiness) at the same cycles.
+    let now = engineNow > this.clock ? engineNow : this.clock;
     for (;;) {
       if (this.pos >= this.list.length) return;
       const i = this.list[this.pos];
+      const ins = rt.instructions[i];
+      let refresh = false;
       if (!this.started) {
-        // Instruction boundary: refresh if due, else wait for dependencies.
-        if (now >= this.nextRefresh) {
-          const cmd = tm.openCount[0] > 0 ? PREA : REFAB;
-          const t = tm.earliest(cmd, 0, 0, 0);
-          if (t > now) return this.waker.request(t);
-          this.issue(cmd, 0, 0, -1, -1, now);
-          if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
+        if (now >= this.nextRefresh) refresh = true;
+        else if (rt.remaining[i] > 0) return this.waker.request(this.nextRefresh);
+        else if (rt.readyAt[i] > now) {
+          const t = rt.readyAt[i] < this.nextRefresh ? rt.readyAt[i] : this.nextRefresh;
+          if (!fast) return this.waker.request(t);
+          now = t;
           continue;
         }
-        if (rt.remaining[i] > 0 || rt.readyAt[i] > now) {
-          const t = rt.remaining[i] > 0 ? Infinity : rt.readyAt[i];
-          this.waker.request(Math.min(t, this.nextRefresh));
-          return;
+      }
+      if (!refresh) {
+        if (!this.decode(ins)) {
+          this.complete(i);
+          continue;
         }
-        if (rt.readyAt[i] > this.lastIssue) {
-          // Idle until the dependencies were met: charged to waiting.
-          this.time[CAT.waiting] += rt.readyAt[i] - this.lastIssue;
-          this.lastIssue = rt.readyAt[i];
+        refresh = this.started && this.cBoundary && now >= this.nextRefresh;
+      }
+      let cmd: number, group = 0, bank = 0, row = -1, col = -1, main = false;
+      if (refresh) cmd = tm.openCount[0] > 0 ? PREA : REFAB;
+      else ({ cCmd: cmd, cGroup: group, cBank: bank, cRow: row, cCol: col, cMain: main } = this);
+      const t = tm.earliest(cmd, 0, group, bank);
+      if (t > now) {
+        // Decide again at t, as a command-fidelity wake-up at t would.
+        if (!fast) return this.waker.request(t);
+        now = t;
+        continue;
+      }
+      if (refresh) {
+        this.issue(cmd, 0, 0, -1, -1, now);
+        if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
+      } else {
+        if (!this.started) {
+          this.started = true;
+          if (rt.readyAt[i] > this.lastIssue) {
+            // Idle until the dependencies were met: charged to waiting.
+            this.time[CAT.waiting] += rt.readyAt[i] - this.lastIssue;
+            this.lastIssue = rt.readyAt[i];
+          }
+        }
+        const n = main && (cmd === MAC16 || cmd === MAC || cmd === WRGB) ? ins.count - this.k : 1;
+        const s = this.spacing[cmd];
+        if (fast && n > 1 && s > 0) {
+          this.issue(cmd, group, bank, row, col, now);
+          const last = now + (n - 1) * s;
+          // The commands in between only need logging: the last one sets every bound they would.
+          if (this.onCommand) for (let j = 1; j < n - 1; j++) this.onCommand(cmd, this.channel, 0, group, bank, row, col < 0 ? col : col + j, now + j * s);
+          this.issue(cmd, group, bank, row, col < 0 ? col : col + n - 1, last);
+          this.commands[cmd] += n - 2;
+          for (let j = 0; j < n; j++) this.apply(ins, cmd, row, col < 0 ? col : col + j);
+          now = last;
+        } else {
+          this.issue(cmd, group, bank, row, col, now);
+          if (main) this.apply(ins, cmd, row, col);
         }
       }
-      const r = this.advance(i, now);
-      if (r > now) return this.waker.request(r);
+      now += 1;
+      this.clock = now;
+      if (!fast) return this.waker.request(now);
     }
   }
 
   /**
-   * Issue the next command of instruction i if it is legal at `now`; return `now` to continue, a
-   * later cycle to sleep until, after completing the instruction when it has no more commands.
+   * Set the next command of instruction `ins` from the decoder state and bank state; false when the
+   * instruction has no commands left. `cBoundary` marks a row or instruction boundary.
    */
-  private advance(i: number, now: number): number {
-    const ins = this.rt.instructions[i], tm = this.timing;
-    let cmd: number, group = 0, bank = 0, row = -1, col = -1, main: boolean;
+  private decode(ins: Instruction): boolean {
+    const tm = this.timing;
+    this.cMain = false;
+    this.cBoundary = false;
+    this.cRow = this.cCol = -1;
+    this.cGroup = this.cBank = 0;
     switch (ins.op) {
-      case 'MAC':
-      case 'WR':
-      case 'RD': {
-        const all = ins.op === 'MAC' && ins.allBanks;
-        const colCmd = ins.op === 'MAC' ? (all ? MAC16 : MAC) : ins.op === 'WR' ? WR : RD;
-        if (this.step >= ins.count) return this.complete(i, ins.op === 'RD' ? this.lastIssue + this.readDone : ins.op === 'WR' ? this.lastIssue + this.writeDone : this.lastIssue + 1, now);
-        group = all ? 0 : ins.bankgroup;
-        bank = all ? 0 : ins.bank;
-        const flat = tm.bankIndex(0, group, bank);
-        const rowReady = all ? this.allOpenAt(ins.row) : tm.openRow[flat] === ins.row;
-        if (rowReady) {
-          cmd = colCmd;
-          col = ins.col + this.step;
-          row = ins.row;
-          main = true;
-        } else if (all) {
-          cmd = tm.openCount[0] > 0 ? PREA : ACT16;
-          row = cmd === ACT16 ? ins.row : -1;
-          main = false;
-        } else {
-          cmd = tm.openRow[flat] !== CLOSED ? PRE : ACT;
-          row = cmd === ACT ? ins.row : -1;
-          main = false;
-        }
-        break;
-      }
       case 'WR_GB':
-        if (this.step >= ins.count) return this.complete(i, this.lastIssue + this.writeDone, now);
-        cmd = WRGB;
-        main = true;
-        break;
+        if (this.k >= ins.count) return false;
+        this.cCmd = WRGB;
+        this.cMain = true;
+        this.cBoundary = !this.started;
+        return true;
       case 'RD_MAC':
       case 'WR_BIAS':
-        if (this.step >= 1) return this.complete(i, this.lastIssue + (ins.op === 'RD_MAC' ? this.readDone : this.writeDone), now);
-        cmd = ins.op === 'RD_MAC' ? RDMAC16 : WRBIAS;
-        main = true;
-        break;
+        if (this.k >= 1) return false;
+        this.cCmd = ins.op === 'RD_MAC' ? RDMAC16 : WRBIAS;
+        this.cMain = true;
+        this.cBoundary = !this.started;
+        return true;
       default:
-        throw new Error(`sequencer: ${ins.op} is not a channel instruction`);
+        break;
     }
-    const t = tm.earliest(cmd, 0, group, bank);
-    if (t > now) return t;
-    this.started = true;
-    const n = main ? ins.count - this.step : 1;
-    const s = this.spacing[cmd];
-    if (this.fidelity === 'fast' && main && n > 1 && s > 0 && !this.onCommand) {
-      // A run: the first command now, the last (n-1) spacings later; stats and data for all n.
-      this.issue(cmd, group, bank, row, col, now);
-      const last = now + (n - 1) * s;
-      this.issue(cmd, group, bank, row, col < 0 ? col : col + n - 1, last);
-      this.commands[cmd] += n - 2;
-      for (let k = 0; k < n; k++) this.functional(ins.index, cmd, row, col < 0 ? col : col + k, this.step + k);
-      this.step += n;
-      return last;
+    // Row-based instructions: MAC, WR, RD.
+    if (this.rowIdx >= ins.rowCount) return false;
+    const row = ins.row + this.rowIdx;
+    const all = ins.allBanks;
+    const fresh = this.k === 0 && this.seg === 0 && !this.readDone;
+    const flat = tm.bankIndex(0, ins.bankgroup, ins.bank);
+    const open = all ? this.allOpenAt(row) : tm.openRow[flat] === row;
+    // A boundary (where refresh may cut in) is before an instruction's first command or a new row.
+    this.cBoundary = !this.started || (fresh && !open);
+    if (!open) {
+      if (all) this.cCmd = tm.openCount[0] > 0 ? PREA : ACT16;
+      else {
+        this.cCmd = tm.openRow[flat] !== CLOSED ? PRE : ACT;
+        this.cGroup = ins.bankgroup;
+        this.cBank = ins.bank;
+      }
+      if (this.cCmd === ACT16 || this.cCmd === ACT) this.cRow = row;
+      return true;
     }
-    this.issue(cmd, group, bank, row, col, now);
-    if (main) {
-      this.functional(ins.index, cmd, row, col, this.step);
-      this.step++;
+    this.cRow = row;
+    if (ins.op === 'MAC') {
+      if (this.k < ins.count) {
+        this.cCmd = all ? MAC16 : MAC;
+        this.cGroup = all ? 0 : ins.bankgroup;
+        this.cBank = all ? 0 : ins.bank;
+        this.cCol = ins.col + this.seg * ins.count + this.k;
+        this.cMain = true;
+        return true;
+      }
+      if (ins.readout && !this.readDone) {
+        this.cCmd = RDMAC16;
+        this.cRow = -1;
+        this.cMain = true;
+        return true;
+      }
+    } else {
+      const perBank = ins.count;
+      const total = all ? perBank * this.banks : perBank;
+      if (this.k < total) {
+        const b = all ? Math.floor(this.k / perBank) : flat;
+        this.cCmd = ins.op === 'WR' ? WR : RD;
+        this.cGroup = Math.floor(b / this.banksPerGroup);
+        this.cBank = b % this.banksPerGroup;
+        this.cCol = ins.col + (this.k % perBank);
+        this.cMain = true;
+        return true;
+      }
     }
-    return now;
+    // Segment or row finished: advance and decode again.
+    this.k = 0;
+    this.readDone = false;
+    if (ins.op === 'MAC' && ++this.seg < ins.segments) return this.decode(ins);
+    this.seg = 0;
+    this.rowIdx++;
+    return this.decode(ins);
+  }
+
+  /** Decoder progress and functional effect of one main command. */
+  private apply(ins: Instruction, cmd: number, row: number, col: number): void {
+    const d = this.datapath;
+    if (cmd === RDMAC16) {
+      // A MAC block reads after each segment; an RD_MAC instruction is one read.
+      if (ins.op === 'MAC') this.readDone = true;
+      else this.k++;
+      if (d) d.readAccumulators(this.channel, ins, this.rowIdx * ins.segments + this.seg);
+      return;
+    }
+    const k = this.k++;
+    if (!d) return;
+    if (cmd === WRGB) d.writeGlobalBuffer(this.channel, ins, k);
+    else if (cmd === MAC16) d.mac(this.channel, null, row, col);
+    else if (cmd === MAC) d.mac(this.channel, [this.timing.bankIndex(0, ins.bankgroup, ins.bank)], row, col);
+    else if (cmd === WRBIAS) d.clearAccumulators(this.channel);
+    else if (cmd === WR) d.writeRow(this.channel, ins, k, row);
   }
 
   private allOpenAt(row: number): boolean {
@@ -215,22 +305,14 @@ export class ChannelSequencer implements Component, Executor {
     return true;
   }
 
-  private functional(index: number, cmd: number, row: number, col: number, k: number): void {
-    const d = this.datapath;
-    if (!d) return;
-    const ins = this.rt.instructions[index];
-    if (cmd === WRGB) d.writeGlobalBuffer(this.channel, ins, k);
-    else if (cmd === MAC16) d.mac(this.channel, null, row, col);
-    else if (cmd === MAC) d.mac(this.channel, [this.timing.bankIndex(0, ins.bankgroup, ins.bank)], row, col);
-    else if (cmd === RDMAC16) d.readAccumulators(this.channel, ins);
-    else if (cmd === WRBIAS) d.clearAccumulators(this.channel);
-  }
-
-  private complete(i: number, at: number, now: number): number {
-    this.rt.complete(i, at, this.lastIssue);
+  private complete(i: number): void {
+    const ins = this.rt.instructions[i];
+    const op = ins.op;
+    const lat = op === 'RD' || op === 'RD_MAC' || (op === 'MAC' && ins.readout) ? this.readLatency : op === 'MAC' ? 1 : this.writeLatency;
+    this.rt.complete(i, this.lastIssue + lat, this.lastIssue);
     this.pos++;
-    this.step = 0;
     this.started = false;
-    return now;
+    this.rowIdx = this.seg = this.k = 0;
+    this.readDone = false;
   }
 }
