@@ -46,8 +46,11 @@ export class ChannelController implements Component {
   private readonly refreshInterval: number;
   private nextRefresh: number;
   /** All-bank: ranks owing a refresh. Per-bank: the flat bank owing one, or -1. */
-  private readonly rankOwes: Uint8Array;
+  /** All-bank: refreshes owed per rank (a count, so none is lost when one falls due before the last is done). */
+  private readonly rankOwes: Int32Array;
+  /** Per-bank: the bank being refreshed (-1: none), and how many more are owed after it. */
   private bankOwes = -1;
+  private banksOwed = 0;
   private nextRefreshBank = 0;
   private readonly readDelay: number;
   private readonly writeDelay: number;
@@ -74,7 +77,7 @@ export class ChannelController implements Component {
     const t = spec.timing;
     this.refreshInterval = c.refresh === 'all-bank' ? t.nREFI! : c.refresh === 'per-bank' ? (t.nREFIpb ?? Math.floor(t.nREFI! / banks)) : Infinity;
     this.nextRefresh = this.refreshInterval;
-    this.rankOwes = new Uint8Array(spec.org.ranks);
+    this.rankOwes = new Int32Array(spec.org.ranks);
     this.readDelay = t.nCL! + t.nBL!;
     this.writeDelay = t.nCWL! + t.nBL!;
     this.waker = new Waker(engine, engine.add(this));
@@ -105,11 +108,9 @@ export class ChannelController implements Component {
   wake(now: number): void {
     if (!this.waker.accept(now)) return;
     while (now >= this.nextRefresh) {
-      if (this.refreshMode === 'all-bank') this.rankOwes.fill(1);
-      else {
-        this.bankOwes = this.nextRefreshBank;
-        this.nextRefreshBank = (this.nextRefreshBank + 1) % this.closePending.length;
-      }
+      if (this.refreshMode === 'all-bank') for (let r = 0; r < this.rankOwes.length; r++) this.rankOwes[r]++;
+      else if (this.bankOwes < 0) this.takeNextBank();
+      else this.banksOwed++;
       this.nextRefresh += this.refreshInterval;
     }
     const next = this.step(now);
@@ -129,7 +130,7 @@ export class ChannelController implements Component {
         const t = tm.earliest(cmd, r, 0, 0);
         if (t <= now) {
           this.issue(cmd, r, 0, 0, -1, -1, now);
-          if (cmd === REFAB) this.rankOwes[r] = 0;
+          if (cmd === REFAB) this.rankOwes[r]--;
           return now + 1;
         }
         if (t < soonest) soonest = t;
@@ -141,7 +142,13 @@ export class ChannelController implements Component {
       const t = tm.earliest(cmd, r, g, k);
       if (t <= now) {
         this.issue(cmd, r, g, k, -1, -1, now);
-        if (cmd === REFPB) this.bankOwes = -1;
+        if (cmd === REFPB) {
+          this.bankOwes = -1;
+          if (this.banksOwed > 0) {
+            this.banksOwed--;
+            this.takeNextBank();
+          }
+        }
         return now + 1;
       }
       if (t < soonest) soonest = t;
@@ -161,7 +168,13 @@ export class ChannelController implements Component {
   }
 
   private blocked(q: RequestQueue, i: number): boolean {
-    return this.rankOwes[q.rank[i]] === 1 || q.flat[i] === this.bankOwes;
+    return this.rankOwes[q.rank[i]] > 0 || q.flat[i] === this.bankOwes;
+  }
+
+  /** Per-bank refresh visits the banks round robin. */
+  private takeNextBank(): void {
+    this.bankOwes = this.nextRefreshBank;
+    this.nextRefreshBank = (this.nextRefreshBank + 1) % this.closePending.length;
   }
 
   /** FR-FCFS over `q`: oldest ready row hit, else oldest ready ACT/PRE. Returns `now` if it issued. */

@@ -25,6 +25,11 @@ export interface GemvOptions {
   readonly output?: string;
   /** Prefix for instruction ids, so several GEMVs can share a program. */
   readonly prefix?: string;
+  /**
+   * Number of K chunks. Default: the fewest that fit a row and the global buffer (fastest). More
+   * chunks can fill rows better (see densestChunks) at the cost of more readouts and reductions.
+   */
+  readonly chunks?: number;
 }
 
 export interface GemvPlan {
@@ -56,7 +61,11 @@ export function planGemv(system: SystemSpec, rows: number, cols: number, opts: G
   const gbCols = system.globalBufferBytes / m.accessBytes;
   const maxCols = Math.min(rowCols, gbCols);
   const totalCols = Math.ceil(cols / e);
-  const chunks = Math.ceil(totalCols / maxCols);
+  const minChunks = Math.ceil(totalCols / maxCols);
+  const chunks = opts.chunks ?? minChunks;
+  if (!Number.isInteger(chunks) || chunks < minChunks || chunks > totalCols) {
+    throw new InputError(`a ${cols}-column matrix needs between ${minChunks} and ${totalCols} chunks, got ${chunks}`);
+  }
   const chunkCols = Math.ceil(totalCols / chunks);
   const segmentsPerRow = Math.floor(maxCols / chunkCols);
   const B = m.org.channels * m.banksPerChannel;
@@ -85,38 +94,82 @@ export function planGemv(system: SystemSpec, rows: number, cols: number, opts: G
   };
 }
 
-/** The program for one GEMV (timing and, with vector names, functional data movement). */
-export function gemvProgram(system: SystemSpec, plan: GemvPlan, opts: GemvOptions = {}): Program {
+/**
+ * The chunk count that needs the fewest DRAM rows per bank (ties: fewer chunks). Short chunks
+ * pack several output rows per DRAM row, so a matrix whose K wastes part of every row in the
+ * default plan can take fewer rows, at the price of more RDMAC16 readouts and ASIC additions.
+ */
+export function densestChunks(system: SystemSpec, rows: number, cols: number): number {
+  const m = system.memory;
+  const e = m.accessBytes / 2;
+  const totalCols = Math.ceil(cols / e);
+  const maxCols = Math.min(m.burstsPerRow, system.globalBufferBytes / m.accessBytes);
+  const slots = Math.ceil(rows / (m.org.channels * m.banksPerChannel));
+  let best = Math.ceil(totalCols / maxCols), bestRows = Infinity;
+  for (let n = best; n <= totalCols; n++) {
+    const cc = Math.ceil(totalCols / n);
+    const need = n * Math.ceil(slots / Math.floor(maxCols / cc));
+    if (need < bestRows) {
+      bestRows = need;
+      best = n;
+    }
+  }
+  return best;
+}
+
+export interface GemvItemsOptions extends GemvOptions {
+  /** Instructions every channel's first WR_GB waits for. */
+  readonly deps?: readonly string[];
+  /** Host vector with the bias, added by the ASIC epilogue. */
+  readonly bias?: string;
+}
+
+/**
+ * The instructions of one GEMV and the id of the one that completes it (the ASIC epilogue that adds
+ * partial sums and bias, or a barrier over the channels).
+ */
+export function gemvItems(system: SystemSpec, plan: GemvPlan, opts: GemvItemsOptions = {}): { items: InstructionInput[]; done: string } {
   const m = system.memory;
   const e = m.accessBytes / 2;
   const x = opts.input ?? 'x', y = opts.output ?? 'y', pre = opts.prefix ?? 'gemv';
   const B = m.org.channels * m.banksPerChannel;
-  const part = (j: number) => (plan.chunks === 1 ? y : `${y}.part${j}`);
+  const epilogue = plan.chunks > 1 || opts.bias !== undefined;
+  const part = (j: number) => (epilogue ? `${y}.part${j}` : y);
   const items: InstructionInput[] = [];
-  const lastRead: string[] = [];
+  const last: string[] = [];
   for (let c = 0; c < m.org.channels; c++) {
     for (let j = 0; j < plan.chunks; j++) {
-      const len = plan.chunkLength(j);
-      const cc = Math.ceil(len / e);
       const gb = `${pre}.c${c}.gb${j}`;
-      items.push({ id: gb, op: 'WR_GB', channel: c, bytes: plan.segmentsPerRow * plan.chunkCols * m.accessBytes, data: { vector: x, offset: plan.chunkStart(j), elements: plan.chunkCols * e, replicate: plan.segmentsPerRow }, deps: lastRead[c] ? [lastRead[c]] : [] });
+      const deps = j === 0 ? [...(opts.deps ?? [])] : [last[c]];
+      items.push({ id: gb, op: 'WR_GB', channel: c, bytes: plan.segmentsPerRow * plan.chunkCols * m.accessBytes, data: { vector: x, offset: plan.chunkStart(j), elements: plan.chunkCols * e, replicate: plan.segmentsPerRow }, deps });
       // One block per chunk: every DRAM row of the chunk, each segment read out after its MACs.
       const mac = `${pre}.c${c}.mac${j}`;
+      const lastSegments = plan.slotsPerBank - (plan.dramRowsPerChunk - 1) * plan.segmentsPerRow;
       items.push({
-        id: mac, op: 'MAC', channel: c, banks: 'all', row: plan.place(c, j).row, col: 0, cols: cc,
-        rows: plan.dramRowsPerChunk, segments: plan.segmentsPerRow, readout: true, deps: [gb],
+        id: mac, op: 'MAC', channel: c, banks: 'all', row: plan.rowBase + j * plan.dramRowsPerChunk, col: 0, cols: Math.ceil(plan.chunkLength(j) / e),
+        rows: plan.dramRowsPerChunk, segments: plan.segmentsPerRow, lastSegments, readout: true, deps: [gb],
         data: { vector: part(j), base: c, slotStride: B, bankStride: m.org.channels, count: Math.max(0, plan.rows - c) },
       });
-      lastRead[c] = mac;
+      last[c] = mac;
     }
   }
-  if (plan.chunks > 1) {
+  const done = `${pre}.done`;
+  if (epilogue) {
+    // The ASIC adds the partial sums (and the bias): rows x (chunks - 1 + bias) additions.
+    const adds = plan.rows * (plan.chunks - 1 + (opts.bias ? 1 : 0));
     items.push({
-      id: `${pre}.reduce`, op: 'ASIC', kind: 'reduce', elements: plan.rows,
-      deps: lastRead.filter(Boolean), data: { inputs: Array.from({ length: plan.chunks }, (_, j) => part(j)) as [string, ...string[]], output: y },
+      id: done, op: 'ASIC', kind: 'reduce', elements: adds, deps: last,
+      data: { inputs: Array.from({ length: plan.chunks }, (_, j) => part(j)) as [string, ...string[]], output: y, ...(opts.bias ? { bias: opts.bias } : {}) },
     });
+  } else {
+    items.push({ id: done, op: 'BARRIER', deps: last });
   }
-  return buildProgram(items, system, pre, undefined, true);
+  return { items, done };
+}
+
+/** The program for one GEMV (timing and, with vector names, functional data movement). */
+export function gemvProgram(system: SystemSpec, plan: GemvPlan, opts: GemvOptions = {}): Program {
+  return buildProgram(gemvItems(system, plan, opts).items, system, opts.prefix ?? 'gemv', undefined, true);
 }
 
 /** Place W (row-major float32, rounded to BF16) into the datapath's banks as the plan says. */

@@ -15,14 +15,20 @@ export class AsicUnit implements Component, Executor {
   busyCycles = 0;
   ops = 0;
 
+  private rt!: Runtime;
+
   constructor(
     engine: Engine,
-    private readonly rt: Runtime,
     private readonly asic: AsicSpec,
     private readonly tCK_ps: number,
     private readonly datapath: Datapath | null,
   ) {
     this.waker = new Waker(engine, engine.add(this));
+  }
+
+  attach(rt: Runtime): void {
+    this.rt = rt;
+    this.queue.length = 0;
   }
 
   ready(index: number, at: number): void {
@@ -61,7 +67,7 @@ export class AsicUnit implements Component, Executor {
     this.busyUntil = now + c;
     this.busyCycles += c;
     this.ops++;
-    this.datapath?.asic(this.rt.instructions[index]);
+    this.datapath?.asic(this.rt.instructions[index], this.asic.approximations);
     this.rt.complete(index, now + c);
     if (this.queue.length) this.waker.request(this.busyUntil);
   }

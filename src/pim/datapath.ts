@@ -10,6 +10,8 @@ import { macColumn, roundToBf16, toBf16Bits } from '../quant/bf16.js';
 import { InputError } from '../spec/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { Instruction } from './program.js';
+import { gelu32, layernorm32, softmax32 } from '../asic/approx.js';
+import type { ApproxParams } from '../asic/spec.js';
 
 export class Datapath {
   private readonly rowElems: number;
@@ -144,17 +146,44 @@ export class Datapath {
     this.acc.fill(0, channel * this.banksPerChannel, (channel + 1) * this.banksPerChannel);
   }
 
-  /** ASIC reduce: output = inputs[0] + inputs[1] + ... element-wise, FP32, in the listed order. */
-  asic(inst: Instruction): void {
-    if (inst.source.op !== 'ASIC' || inst.source.kind !== 'reduce' || !inst.source.data) return;
-    const { inputs, output } = inst.source.data;
-    const ins = inputs.map((n) => this.vector(n, -1, inst));
-    const out = new Float32Array(inst.elements);
-    for (let i = 0; i < inst.elements; i++) {
-      let s = ins[0][i];
-      for (let k = 1; k < ins.length; k++) s = Math.fround(s + ins[k][i]);
-      out[i] = s;
+  /** Functional ASIC ops, with the ASIC's numeric approximations. */
+  asic(inst: Instruction, approx: ApproxParams): void {
+    if (inst.source.op !== 'ASIC' || !inst.source.data) return;
+    const d = inst.source.data;
+    const ins = d.inputs.map((n) => this.vector(n, -1, inst));
+    const x = ins[0];
+    let out: Float32Array;
+    switch (inst.asicKind) {
+      case 'reduce': {
+        out = new Float32Array(x.length);
+        const bias = d.bias ? this.vector(d.bias, -1, inst) : undefined;
+        for (let i = 0; i < x.length; i++) {
+          let s = x[i];
+          for (let k = 1; k < ins.length; k++) s = Math.fround(s + ins[k][i]);
+          out[i] = bias ? Math.fround(s + bias[i]) : s;
+        }
+        break;
+      }
+      case 'residual':
+        out = new Float32Array(x.length);
+        for (let i = 0; i < x.length; i++) out[i] = Math.fround(x[i] + ins[1][i]);
+        break;
+      case 'gelu':
+        out = gelu32(x, approx);
+        break;
+      case 'softmax':
+        out = softmax32(x.subarray(0, inst.elements), inst.rows, approx);
+        break;
+      case 'layernorm':
+        out = layernorm32(x.subarray(0, inst.elements), {
+          rows: inst.rows,
+          gamma: d.gamma ? this.vector(d.gamma, -1, inst) : undefined,
+          beta: d.beta ? this.vector(d.beta, -1, inst) : undefined,
+        }, approx);
+        break;
+      default:
+        return;
     }
-    this.vectors.set(output, out);
+    this.vectors.set(d.output, out);
   }
 }

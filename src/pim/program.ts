@@ -34,6 +34,8 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     /** A block: `rows` consecutive rows, each holding `segments` runs of `cols` columns from `col`. */
     rows: pos.optional(),
     segments: pos.optional(),
+    /** Segments in the last row (default: all). */
+    lastSegments: pos.optional(),
     /** Read the accumulators (RDMAC16) after every segment. */
     readout: z.boolean().optional(),
     /** Where readouts go: element base + slot x slotStride + bank x bankStride, kept when below count. */
@@ -58,8 +60,15 @@ export const InstructionSchema = z.discriminatedUnion('op', [
   }),
   z.strictObject({
     ...base, op: z.literal('ASIC'), kind: z.enum(['softmax', 'layernorm', 'gelu', 'residual', 'reduce']), elements: pos, rows: pos.optional(),
-    /** Functional reduce: output[i] = sum over inputs (in order) of input[i], in FP32. */
-    data: z.strictObject({ inputs: z.array(z.string().min(1)).nonempty(), output: z.string().min(1) }).optional(),
+    /**
+     * Functional data (host vectors by name). reduce: output = inputs summed in order (+ bias), FP32;
+     * residual: inputs[0] + inputs[1]; gelu: GELU(inputs[0]); softmax: per row; layernorm: per row with
+     * gamma and beta. The ASIC's approximations are used (src/asic/approx.ts).
+     */
+    data: z.strictObject({
+      inputs: z.array(z.string().min(1)).nonempty(), output: z.string().min(1),
+      bias: z.string().optional(), gamma: z.string().optional(), beta: z.string().optional(),
+    }).optional(),
   }),
   z.strictObject({ ...base, op: z.literal('BARRIER') }),
 ]);
@@ -88,6 +97,8 @@ export interface Instruction {
   readonly rowCount: number;
   /** MAC: segments per row. */
   readonly segments: number;
+  /** MAC: segments in the last row. */
+  readonly lastSegments: number;
   /** MAC: RDMAC16 after each segment. */
   readonly readout: boolean;
   readonly precision: Precision;
@@ -129,43 +140,56 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
     const idxs: number[] = [];
     for (const c of channels) {
       if (c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
-      const common = { index: out.length, id: idStr, line, op: ins.op, channel: c, deps: [], source: ins, elements: 0, rows: 1, rowCount: 1, segments: 1, readout: false };
-      let inst: Instruction;
+      // Every instruction gets the same fields in the same order (one object shape: fast to build and read).
+      let allBanks = true, bankgroup = 0, bank = 0, row = -1, col = 0, count = 1, precision: Precision = 'bf16';
+      let rowCount = 1, segments = 1, lastSegments = 1, readout = false, elements = 0, rows = 1, channel = c as number;
+      let asicKind: Instruction['asicKind'];
       switch (ins.op) {
-        case 'MAC': {
-          const all = ins.banks === 'all';
-          const [g, b] = all ? [0, 0] : (ins.banks as [number, number]);
-          if (!all && (g >= org.bankGroups || b >= org.banksPerGroup)) throw new InputError(`bank [${g}, ${b}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
-          const rowCount = ins.rows ?? 1, segments = ins.segments ?? 1;
-          checkRow(ins.row + rowCount - 1, ins.col, ins.cols * segments, system, where);
-          const precision = ins.precision ?? 'bf16';
-          if (!system.pu.formats.includes(precision)) {
-            throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
-          }
-          inst = { ...common, allBanks: all, bankgroup: g, bank: b, row: ins.row, col: ins.col, count: ins.cols, precision, rowCount, segments, readout: ins.readout ?? false };
-          break;
-        }
+        case 'MAC':
         case 'WR':
         case 'RD': {
-          const all = ins.banks === 'all';
-          const [g, b] = all ? [0, 0] : (ins.banks as [number, number]);
-          if (!all && (g >= org.bankGroups || b >= org.banksPerGroup)) throw new InputError(`bank [${g}, ${b}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
-          const rowCount = ins.rows ?? 1;
-          checkRow(ins.row + rowCount - 1, ins.col, ins.count, system, where);
-          inst = { ...common, allBanks: all, bankgroup: g, bank: b, row: ins.row, col: ins.col, count: ins.count, precision: 'bf16', rowCount };
+          allBanks = ins.banks === 'all';
+          [bankgroup, bank] = allBanks ? [0, 0] : (ins.banks as [number, number]);
+          if (!allBanks && (bankgroup >= org.bankGroups || bank >= org.banksPerGroup)) throw new InputError(`bank [${bankgroup}, ${bank}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
+          rowCount = ins.rows ?? 1;
+          row = ins.row;
+          col = ins.col;
+          if (ins.op === 'MAC') {
+            segments = ins.segments ?? 1;
+            lastSegments = ins.lastSegments ?? segments;
+            if (lastSegments > segments) throw new InputError(`lastSegments (${lastSegments}) exceeds segments (${segments})`, where);
+            count = ins.cols;
+            readout = ins.readout ?? false;
+            precision = ins.precision ?? 'bf16';
+            if (!system.pu.formats.includes(precision)) {
+              throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
+            }
+          } else count = ins.count;
+          checkRow(row + rowCount - 1, col, count * segments, system, where);
           break;
         }
         case 'WR_GB':
           if (ins.bytes > system.globalBufferBytes) throw new InputError(`WR_GB of ${ins.bytes} B exceeds the ${system.globalBufferBytes} B global buffer`, where);
-          inst = { ...common, allBanks: true, bankgroup: 0, bank: 0, row: -1, col: 0, count: Math.ceil(ins.bytes / system.memory.accessBytes), precision: 'bf16' };
+          count = Math.ceil(ins.bytes / system.memory.accessBytes);
           break;
         case 'ASIC':
           if (ins.rows !== undefined && ins.elements % ins.rows !== 0) throw new InputError(`ASIC ${ins.kind}: ${ins.elements} elements do not split into ${ins.rows} rows`, where);
-          inst = { ...common, channel: -1, allBanks: false, bankgroup: 0, bank: 0, row: -1, col: 0, count: 1, precision: 'bf16', asicKind: ins.kind, elements: ins.elements, rows: ins.rows ?? 1 };
+          channel = -1;
+          allBanks = false;
+          asicKind = ins.kind;
+          elements = ins.elements;
+          rows = ins.rows ?? 1;
+          break;
+        case 'BARRIER':
+          channel = -1;
           break;
         default:
-          inst = { ...common, channel: ins.op === 'BARRIER' ? -1 : (c as number), allBanks: true, bankgroup: 0, bank: 0, row: -1, col: 0, count: 1, precision: 'bf16' };
+          break;
       }
+      const inst: Instruction = {
+        index: out.length, id: idStr, line, op: ins.op, channel, allBanks, bankgroup, bank, row, col, count,
+        rowCount, segments, lastSegments, readout, precision, asicKind, elements, rows, deps: [], source: ins,
+      };
       out.push(inst);
       pendingDeps.push(ins.deps ?? []);
       idxs.push(inst.index);

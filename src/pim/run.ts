@@ -1,6 +1,7 @@
 /**
- * Run a PIM program on a system: one sequencer per channel, the ASIC, the functional datapath
- * (optional), all on one event engine. Returns the statistics of the run.
+ * The PIM machine: one sequencer per channel and the ASIC on one event engine, with the functional
+ * datapath when given. Programs run one after another on it (a token after a token), so DRAM
+ * state, refresh phase and time carry over; `runProgram` runs a single program on a fresh machine.
  */
 import { Engine } from '../sim/engine.js';
 import { COMMAND_NAMES, NUM_COMMANDS, type CommandName } from '../dram/commands.js';
@@ -39,6 +40,7 @@ export interface PimStats {
   readonly internalBandwidthFraction: number;
   readonly externalBytes: number;
   readonly asicBusyNs: number;
+  readonly asicOps: number;
   /** Per-channel time by category, averaged over channels (ns). */
   readonly breakdownNs: Readonly<Record<Category, number>>;
   readonly perChannel: readonly { channel: number; busyNs: number; commands: Partial<Record<CommandName, number>> }[];
@@ -50,57 +52,90 @@ function counts(a: ArrayLike<number>): Partial<Record<CommandName, number>> {
   return out;
 }
 
-export function runProgram(system: SystemSpec, program: Program, opts: RunOptions = {}): PimStats {
-  const fidelity = opts.fidelity ?? 'fast';
-  const engine = new Engine();
-  const rt = new Runtime(program, engine);
-  const m = system.memory;
-  const datapath = opts.datapath ?? null;
-  const seqs = Array.from({ length: m.org.channels }, (_, c) => new ChannelSequencer(engine, rt, system, c, fidelity, datapath, opts.onCommand));
-  const asic = new AsicUnit(engine, rt, system.asic, m.tCK_ps, datapath);
-  for (const ins of program.instructions) {
-    if (ins.op === 'ASIC') rt.setOwner(ins.index, asic);
-    else if (ins.op !== 'BARRIER') seqs[ins.channel].own(ins.index);
-  }
-  rt.start();
-  engine.run(() => rt.finished);
-  const cycles = Math.max(rt.lastDone, engine.now);
-  for (const s of seqs) s.finish(cycles);
+export class PimMachine {
+  readonly engine = new Engine();
+  readonly sequencers: ChannelSequencer[];
+  readonly asic: AsicUnit;
+  readonly fidelity: Fidelity;
+  instructions = 0;
+  /** Cycle at which the last program finished. */
+  end = 0;
 
-  const total = new Float64Array(NUM_COMMANDS);
-  for (const s of seqs) s.commands.forEach((v, i) => (total[i] += v));
-  const c = counts(total);
-  const tns = m.tCK_ps / 1000;
-  const banks = m.banksPerRank;
-  const mac16 = c.MAC16 ?? 0, mac1 = c.MAC ?? 0;
-  const bankColumns = mac16 * banks + mac1;
-  const activations = (c.ACT16 ?? 0) * banks + (c.ACT4 ?? 0) * m.org.banksPerGroup + (c.ACT ?? 0);
-  const macActs = Math.min(activations, bankColumns);
-  const pus = m.org.channels * (banks / system.pu.banksPerPu);
-  // One MAC keeps its PU busy for macSpacingCycles / banksPerPu... per bank column it serves.
-  const busyPerBankColumn = system.pu.macSpacingCycles / system.pu.banksPerPu;
-  const puUtilization = cycles > 0 ? (bankColumns * busyPerBankColumn) / (pus * cycles) : 0;
-  const ns = cycles * tns;
-  const internalBytes = bankColumns * m.accessBytes;
-  const peakInternal = (m.org.channels * banks * m.accessBytes) / (system.pu.macSpacingCycles * tns);
-  const breakdown = Object.fromEntries(CATEGORIES.map((k, i) => [k, (seqs.reduce((a, s) => a + s.time[i], 0) / seqs.length) * tns])) as Record<Category, number>;
-  return {
-    system: system.name,
-    fidelity,
-    cycles,
-    ns,
-    instructions: program.instructions.length,
-    commands: c,
-    macCommands: mac16 + mac1,
-    activations,
-    rowHitRate: bankColumns > 0 ? 1 - macActs / bankColumns : 0,
-    puUtilization,
-    internalBandwidthGBs: ns > 0 ? internalBytes / ns : 0,
-    peakInternalBandwidthGBs: peakInternal,
-    internalBandwidthFraction: ns > 0 ? internalBytes / ns / peakInternal : 0,
-    externalBytes: ((c.WRGB ?? 0) + (c.RDMAC16 ?? 0) + (c.WRBIAS ?? 0) + (c.RD ?? 0) + (c.WR ?? 0)) * m.accessBytes,
-    asicBusyNs: asic.busyCycles * tns,
-    breakdownNs: breakdown,
-    perChannel: seqs.map((s) => ({ channel: s.channel, busyNs: (cycles - s.time[CATEGORIES.indexOf('waiting')]) * tns, commands: counts(s.commands) })),
-  };
+  constructor(
+    readonly system: SystemSpec,
+    opts: RunOptions = {},
+  ) {
+    this.fidelity = opts.fidelity ?? 'fast';
+    const datapath = opts.datapath ?? null;
+    const m = system.memory;
+    this.sequencers = Array.from({ length: m.org.channels }, (_, c) => new ChannelSequencer(this.engine, system, c, this.fidelity, datapath, opts.onCommand));
+    this.asic = new AsicUnit(this.engine, system.asic, m.tCK_ps, datapath);
+  }
+
+  /** Run a program to completion, starting no earlier than the previous one ended. Returns its end cycle. */
+  run(program: Program): number {
+    const rt = new Runtime(program, this.engine, this.end);
+    for (const s of this.sequencers) s.attach(rt);
+    this.asic.attach(rt);
+    for (const ins of program.instructions) {
+      if (ins.op === 'ASIC') rt.setOwner(ins.index, this.asic);
+      else if (ins.op !== 'BARRIER') this.sequencers[ins.channel].own(ins.index);
+    }
+    rt.start();
+    this.engine.run(() => rt.finished);
+    this.end = Math.max(rt.lastDone, this.end);
+    this.instructions += program.instructions.length;
+    for (const s of this.sequencers) s.finish(this.end);
+    return this.end;
+  }
+
+  /** Statistics of everything run so far. */
+  stats(): PimStats {
+    const { system } = this;
+    const m = system.memory;
+    const cycles = this.end;
+    const seqs = this.sequencers;
+    const total = new Float64Array(NUM_COMMANDS);
+    for (const s of seqs) s.commands.forEach((v, i) => (total[i] += v));
+    const c = counts(total);
+    const tns = m.tCK_ps / 1000;
+    const banks = m.banksPerRank;
+    const mac16 = c.MAC16 ?? 0, mac1 = c.MAC ?? 0;
+    const bankColumns = mac16 * banks + mac1;
+    const activations = (c.ACT16 ?? 0) * banks + (c.ACT4 ?? 0) * m.org.banksPerGroup + (c.ACT ?? 0);
+    const pus = m.org.channels * (banks / system.pu.banksPerPu);
+    // A PU is busy macSpacingCycles per column it MACs for all its banks: per bank column, a share.
+    const busyPerBankColumn = system.pu.macSpacingCycles / system.pu.banksPerPu;
+    const ns = cycles * tns;
+    const internalBytes = bankColumns * m.accessBytes;
+    const peakInternal = (m.org.channels * banks * m.accessBytes) / (system.pu.macSpacingCycles * tns);
+    const breakdown = Object.fromEntries(CATEGORIES.map((k, i) => [k, (seqs.reduce((a, s) => a + s.time[i], 0) / seqs.length) * tns])) as Record<Category, number>;
+    const waiting = CATEGORIES.indexOf('waiting');
+    return {
+      system: system.name,
+      fidelity: this.fidelity,
+      cycles,
+      ns,
+      instructions: this.instructions,
+      commands: c,
+      macCommands: mac16 + mac1,
+      activations,
+      rowHitRate: bankColumns > 0 ? Math.max(0, 1 - Math.min(activations, bankColumns) / bankColumns) : 0,
+      puUtilization: cycles > 0 ? (bankColumns * busyPerBankColumn) / (pus * cycles) : 0,
+      internalBandwidthGBs: ns > 0 ? internalBytes / ns : 0,
+      peakInternalBandwidthGBs: peakInternal,
+      internalBandwidthFraction: ns > 0 ? internalBytes / ns / peakInternal : 0,
+      externalBytes: ((c.WRGB ?? 0) + (c.RDMAC16 ?? 0) + (c.WRBIAS ?? 0) + (c.RD ?? 0) + (c.WR ?? 0)) * m.accessBytes,
+      asicBusyNs: this.asic.busyCycles * tns,
+      asicOps: this.asic.ops,
+      breakdownNs: breakdown,
+      perChannel: seqs.map((s) => ({ channel: s.channel, busyNs: (cycles - s.time[waiting]) * tns, commands: counts(s.commands) })),
+    };
+  }
+}
+
+export function runProgram(system: SystemSpec, program: Program, opts: RunOptions = {}): PimStats {
+  const machine = new PimMachine(system, opts);
+  machine.run(program);
+  return machine.stats();
 }

@@ -27,6 +27,8 @@ export class Runtime {
   constructor(
     readonly program: Program,
     readonly engine: Engine,
+    /** Cycle before which no instruction starts (the previous program's end). */
+    readonly startAt = 0,
   ) {
     const n = program.instructions.length;
     this.doneAt = new Float64Array(n).fill(-1);
@@ -50,7 +52,7 @@ export class Runtime {
 
   /** Announce the instructions with no dependencies (after every executor registered). */
   start(): void {
-    for (const ins of this.program.instructions) if (ins.deps.length === 0) this.becomeReady(ins.index, 0);
+    for (const ins of this.program.instructions) if (ins.deps.length === 0) this.becomeReady(ins.index, this.startAt);
   }
 
   get finished(): boolean {

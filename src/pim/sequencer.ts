@@ -73,9 +73,10 @@ export class ChannelSequencer implements Component, Executor {
   private readonly banksPerGroup: number;
   private readonly banks: number;
 
+  private rt!: Runtime;
+
   constructor(
     engine: Engine,
-    private readonly rt: Runtime,
     system: SystemSpec,
     readonly channel: number,
     private readonly fidelity: Fidelity,
@@ -96,6 +97,16 @@ export class ChannelSequencer implements Component, Executor {
     this.banksPerGroup = m.org.banksPerGroup;
     this.banks = m.banksPerRank;
     this.waker = new Waker(engine, engine.add(this));
+  }
+
+  /** Start a new program (the channel's timing, bank and refresh state carry over). */
+  attach(rt: Runtime): void {
+    this.rt = rt;
+    this.list.length = 0;
+    this.pos = 0;
+    this.started = false;
+    this.rowIdx = this.seg = this.k = 0;
+    this.readDone = false;
   }
 
   /** Instructions are added in program order before the run starts. */
@@ -131,11 +142,15 @@ export class ChannelSequencer implements Component, Executor {
     // take every decision (refresh, readiness) at the same cycles.
     let now = engineNow > this.clock ? engineNow : this.clock;
     for (;;) {
-      if (this.pos >= this.list.length) return;
-      const i = this.list[this.pos];
-      const ins = rt.instructions[i];
+      const idle = this.pos >= this.list.length;
+      const i = idle ? -1 : this.list[this.pos];
+      const ins = idle ? undefined! : rt.instructions[i];
       let refresh = false;
-      if (!this.started) {
+      if (idle) {
+        // Nothing left to run: keep refreshing on time while the rest of the system works.
+        if (now < this.nextRefresh) return this.waker.request(this.nextRefresh);
+        refresh = true;
+      } else if (!this.started) {
         if (now >= this.nextRefresh) refresh = true;
         else if (rt.remaining[i] > 0) return this.waker.request(this.nextRefresh);
         else if (rt.readyAt[i] > now) {
@@ -274,7 +289,7 @@ export class ChannelSequencer implements Component, Executor {
     // Segment or row finished: advance and decode again.
     this.k = 0;
     this.readDone = false;
-    if (ins.op === 'MAC' && ++this.seg < ins.segments) return this.decode(ins);
+    if (ins.op === 'MAC' && ++this.seg < (this.rowIdx === ins.rowCount - 1 ? ins.lastSegments : ins.segments)) return this.decode(ins);
     this.seg = 0;
     this.rowIdx++;
     return this.decode(ins);

@@ -186,6 +186,13 @@ export function resolveMemory(preset: MemoryPreset, file: string): MemorySpec {
     if (timing[k] === undefined) throw new InputError(`timing.${k} is required`, file);
     if (timing[k]! <= 0) throw new InputError(`timing.${k} must be at least 1 cycle, got ${timing[k]}`, file);
   }
+  for (const k of ['nREFI', 'nREFIpb'] as const) {
+    if (timing[k] !== undefined && timing[k]! < 1) throw new InputError(`timing.${k} must be at least 1 cycle, got ${timing[k]}`, file);
+  }
+  for (const k of TIMING_KEYS) {
+    const v = timing[k];
+    if (v !== undefined && !(v >= 0)) throw new InputError(`timing.${k} is ${v} cycles; a timing cannot be negative`, file);
+  }
   const rules: ResolvedRule[] = preset.rules.map((r, i) => {
     const where = `${file}: rules[${i}]`;
     const cycles = evalExpr(r.cycles, timing, where);
@@ -213,6 +220,11 @@ export function resolveMemory(preset: MemoryPreset, file: string): MemorySpec {
   if (c.refresh !== 'off' && timing.nREFI === undefined) throw new InputError(`controller.refresh is "${c.refresh}" but timing.nREFI is missing`, file);
   if (c.refresh === 'all-bank' && timing.nRFC === undefined) throw new InputError(`controller.refresh is "all-bank" but timing.nRFC is missing`, file);
   if (c.refresh === 'per-bank' && (timing.nRFCpb === undefined)) throw new InputError(`controller.refresh is "per-bank" but timing.nRFCpb is missing`, file);
+  // A refresh interval barely longer than a refresh leaves no time to serve a request between two
+  // (a row opened for a request would be closed by the next refresh before its column command).
+  if (c.refresh === 'all-bank' && timing.nRC !== undefined && timing.nREFI! <= 2 * (timing.nRFC! + timing.nRC)) {
+    throw new InputError(`timing.nREFI (${timing.nREFI}) must exceed 2 x (nRFC + nRC) = ${2 * (timing.nRFC! + timing.nRC)} cycles, or refreshes leave no time for requests`, file);
+  }
   const banksPerRank = org.bankGroups * org.banksPerGroup;
   const banksPerChannel = banksPerRank * org.ranks;
   const addressMapping = typeof c.addressMapping === 'string' ? ADDRESS_MAPPINGS[c.addressMapping] : c.addressMapping;

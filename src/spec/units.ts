@@ -16,7 +16,8 @@ function parse(value: string, target: string, where: string): number {
 /** A duration: a number is taken as picoseconds; a string needs a time unit. */
 export function toPicoseconds(value: number | string, where: string): number {
   if (typeof value === 'number') return value;
-  return parse(value, 'ps', where);
+  // Round away float noise ("0.5 ns" parses as 500.00000000000006 ps); keeps 1e-6 ps resolution.
+  return Math.round(parse(value, 'ps', where) * 1e6) / 1e6;
 }
 
 /** A frequency in Hz: a number is Hz; a string needs a unit ("1 GHz"). */

@@ -1,0 +1,129 @@
+/**
+ * Whole-model placement: every linear layer's weights and the KV cache of every layer, placed
+ * once, before inference, in the same rows of every bank (the row index is the bank-independent
+ * address; the bank and channel come from the GEMV plan or the head).
+ *
+ * KV cache (the paper's scheme): K row-major, V column-major.
+ * - Head h lives on channel h mod C (heads concatenated on a channel fill its rows).
+ * - K: token t goes to bank t mod 16 of its head's channel; each bank row holds the keys of
+ *   several tokens, one per segment of headDim / 16 columns, so QK^T is a MAC block whose readout
+ *   after each segment returns 16 scores (one per bank).
+ * - V: stored transposed: row (head, d) holds V[t, head, d] over t, so S.V is a GEMV whose input,
+ *   the head's probabilities, is broadcast through the global buffer; d goes to bank d mod 16.
+ *   Contexts longer than a row are split into chunks of one row each, summed on the ASIC.
+ */
+import { InputError } from '../spec/errors.js';
+import type { SystemSpec } from '../spec/system.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { GemvRole } from '../model/ops.js';
+import { weightShape } from '../model/block.js';
+import { densestChunks, planGemv, type GemvPlan } from './gemv.js';
+
+export interface KvLayout {
+  /** Columns per head vector (headDim / elements per column). */
+  readonly headCols: number;
+  /** Token segments per K row. */
+  readonly kSegments: number;
+  /** K rows per head-slot on a channel. */
+  readonly kRowsPerHead: number;
+  readonly kBase: number;
+  /** V^T rows per head per context chunk (headDim / banks). */
+  readonly vRowsPerHead: number;
+  /** Context chunks (one DRAM row of tokens each, and no more than the global buffer holds). */
+  readonly vChunks: number;
+  /** Tokens per context chunk. */
+  readonly tokensPerChunk: number;
+  readonly vBase: number;
+  readonly headsPerChannel: number;
+  readonly rows: number;
+}
+
+export interface ModelLayout {
+  readonly model: ModelSpec;
+  readonly system: SystemSpec;
+  /** plans[layer][role]; the LM head is plans[layers]['lm-head']. */
+  readonly plans: readonly Partial<Record<GemvRole, GemvPlan>>[];
+  readonly kv: readonly KvLayout[];
+  /** Rows used in every bank. */
+  readonly rowsUsed: number;
+  /** Channel of head h. */
+  channelOf(h: number): number;
+  /** K position of token t of head h: bank (flat), row, first column. */
+  kPlace(layer: number, h: number, t: number): { channel: number; bank: number; row: number; col: number };
+  /** First V^T row of head h for context chunk `chunk` (rows for d = 16k + b follow, k = 0..). */
+  vRow(layer: number, h: number, chunk: number): number;
+}
+
+export type Packing = 'fast' | 'dense';
+
+/**
+ * Place a model. 'fast' packing uses the fewest K chunks per GEMV; 'dense' the chunking that needs
+ * the fewest rows. The default tries 'fast' and falls back to 'dense' when the model does not fit.
+ */
+export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Packing): ModelLayout & { packing: Packing } {
+  if (packing) return { ...place(model, system, packing), packing };
+  try {
+    return { ...place(model, system, 'fast'), packing: 'fast' };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { ...place(model, system, 'dense'), packing: 'dense' };
+  }
+}
+
+function place(model: ModelSpec, system: SystemSpec, packing: Packing): ModelLayout {
+  const m = system.memory;
+  const C = m.org.channels, banks = m.banksPerChannel;
+  const e = m.accessBytes / 2;
+  let row = 0;
+  const plans: Partial<Record<GemvRole, GemvPlan>>[] = [];
+  const kv: KvLayout[] = [];
+  const headCols = Math.ceil(model.headDim / e);
+  if (headCols > m.burstsPerRow) throw new InputError(`head size ${model.headDim} does not fit a ${m.burstsPerRow}-column row`);
+  const headsPerChannel = Math.ceil(model.heads / C);
+  const kSegments = Math.floor(Math.min(m.burstsPerRow, system.globalBufferBytes / m.accessBytes) / headCols);
+  const kRowsPerHead = Math.ceil(Math.ceil(model.context / banks) / kSegments);
+  const rowElems = m.burstsPerRow * e;
+  const gbElems = system.globalBufferBytes / 2;
+  const tokensPerChunk = Math.min(rowElems, gbElems);
+  const vChunks = Math.ceil(model.context / tokensPerChunk);
+  const vRowsPerHead = Math.ceil(model.headDim / banks);
+  for (let l = 0; l < model.layers; l++) {
+    const p: Partial<Record<GemvRole, GemvPlan>> = {};
+    for (const role of ['qkv', 'attn-out', 'ffn-up', 'ffn-down'] as const) {
+      const { rows, cols } = weightShape(model, role);
+      p[role] = planGemv(system, rows, cols, { rowBase: row, chunks: packing === 'dense' ? densestChunks(system, rows, cols) : undefined });
+      row += p[role]!.dramRowsPerBank;
+    }
+    plans.push(p);
+    const kBase = row;
+    row += headsPerChannel * kRowsPerHead;
+    const vBase = row;
+    row += vChunks * headsPerChannel * vRowsPerHead;
+    kv.push({ headCols, kSegments, kRowsPerHead, kBase, vRowsPerHead, vChunks, tokensPerChunk, vBase, headsPerChannel, rows: row - kBase });
+  }
+  const head = weightShape(model, 'lm-head');
+  if (row > m.org.rows) throw new InputError(`${model.name} does not fit ${system.name} (${packing} packing): its layers need ${row} rows in every bank, the banks have ${m.org.rows}`);
+  plans.push({ 'lm-head': planGemv(system, head.rows, head.cols, { rowBase: row, chunks: packing === 'dense' ? densestChunks(system, head.rows, head.cols) : undefined }) });
+  row += plans[model.layers]['lm-head']!.dramRowsPerBank;
+  if (row > m.org.rows) {
+    throw new InputError(`${model.name} does not fit ${system.name} (${packing} packing): it needs ${row} rows in every bank (weights and KV cache for ${model.context} tokens), the banks have ${m.org.rows}`);
+  }
+  return {
+    model, system, plans, kv, rowsUsed: row,
+    channelOf: (h) => h % C,
+    kPlace(layer, h, t) {
+      const k = kv[layer];
+      const slot = Math.floor(t / banks);
+      return {
+        channel: h % C,
+        bank: t % banks,
+        row: k.kBase + Math.floor(h / C) * k.kRowsPerHead + Math.floor(slot / k.kSegments),
+        col: (slot % k.kSegments) * k.headCols,
+      };
+    },
+    vRow(layer, h, chunk) {
+      const k = kv[layer];
+      return k.vBase + (chunk * k.headsPerChannel + Math.floor(h / C)) * k.vRowsPerHead;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * GPT token generation on a PIM system: place the model once, then run one decode-step program
+ * per token on one PIM machine, prompt tokens first (one at a time, as PIM-GPT processes them),
+ * then the generated ones. Returns per-token latency and the run's statistics.
+ */
+import { createHash } from 'node:crypto';
+import { loadModel, type ModelSpec } from './model/spec.js';
+import { loadSystem, type SystemSpec } from './spec/system.js';
+import { InputError } from './spec/errors.js';
+import { layoutModel, type ModelLayout, type Packing } from './mapping/layout.js';
+import { tokenItems } from './mapping/token.js';
+import { buildProgram } from './pim/program.js';
+import { PimMachine, type PimStats } from './pim/run.js';
+import type { Fidelity } from './pim/sequencer.js';
+import type { Datapath } from './pim/datapath.js';
+import type { CommandSink } from './dram/controller.js';
+
+export const PIMSIM_VERSION = '0.1.0';
+export const RESULT_SCHEMA_VERSION = 1;
+
+export interface SimulateOptions {
+  /** Preset name, path, or a resolved spec. */
+  readonly model: string | ModelSpec;
+  readonly system: string | SystemSpec;
+  /** Prompt tokens, processed one at a time before generation (default 1). */
+  readonly prompt?: number;
+  /** Tokens generated after the prompt. */
+  readonly tokens: number;
+  readonly fidelity?: Fidelity;
+  readonly packing?: Packing;
+  readonly modelSets?: readonly string[];
+  readonly systemSets?: readonly string[];
+  /** Called after each token (for progress bars). */
+  readonly onToken?: (index: number, total: number, latencyNs: number) => void;
+  /** Functional mode: a datapath already loaded with the model, and a hook run before each token. */
+  readonly datapath?: Datapath;
+  readonly beforeToken?: (position: number) => void;
+  readonly afterToken?: (position: number) => void;
+  readonly onCommand?: CommandSink;
+}
+
+export interface TokenRecord {
+  readonly position: number;
+  readonly phase: 'prompt' | 'generate';
+  readonly latencyNs: number;
+}
+
+/** Per-token time by where the channels spent it (ns, averaged over channels). */
+export interface LatencyBreakdown {
+  readonly mac: number;
+  readonly activatePrecharge: number;
+  readonly loadReadout: number;
+  readonly refresh: number;
+  readonly asic: number;
+  readonly waiting: number;
+}
+
+export interface Simulation {
+  readonly layout: ModelLayout & { packing: Packing };
+  readonly tokens: readonly TokenRecord[];
+  readonly stats: PimStats;
+  readonly breakdownNs: LatencyBreakdown;
+  readonly model: ModelSpec;
+  readonly system: SystemSpec;
+  readonly prompt: number;
+  readonly generated: number;
+  readonly fidelity: Fidelity;
+}
+
+function resolve(opts: SimulateOptions): { model: ModelSpec; system: SystemSpec } {
+  const model = typeof opts.model === 'string' ? loadModel(opts.model, opts.modelSets ?? []) : opts.model;
+  const system = typeof opts.system === 'string' ? loadSystem(opts.system, opts.systemSets ?? []) : opts.system;
+  return { model, system };
+}
+
+export function simulate(opts: SimulateOptions): Simulation {
+  const { model, system } = resolve(opts);
+  const prompt = opts.prompt ?? 1;
+  const generated = opts.tokens;
+  if (!Number.isInteger(prompt) || prompt < 1) throw new InputError(`--prompt must be an integer >= 1 (the first token starts generation), got ${prompt}`);
+  if (!Number.isInteger(generated) || generated < 0) throw new InputError(`--tokens must be an integer >= 0, got ${generated}`);
+  if (prompt + generated > model.context) {
+    throw new InputError(`prompt (${prompt}) + tokens (${generated}) exceeds ${model.name}'s context of ${model.context}`);
+  }
+  const layout = layoutModel(model, system, opts.packing);
+  const machine = new PimMachine(system, { fidelity: opts.fidelity, datapath: opts.datapath, onCommand: opts.onCommand });
+  const tokens: TokenRecord[] = [];
+  const total = prompt + generated;
+  let start = 0;
+  for (let p = 0; p < total; p++) {
+    opts.beforeToken?.(p);
+    const { items } = tokenItems(layout, p);
+    const end = machine.run(buildProgram(items, system, `token ${p}`, undefined, true));
+    const latencyNs = ((end - start) * system.memory.tCK_ps) / 1000;
+    tokens.push({ position: p, phase: p < prompt ? 'prompt' : 'generate', latencyNs });
+    start = end;
+    opts.afterToken?.(p);
+    opts.onToken?.(p, total, latencyNs);
+  }
+  const stats = machine.stats();
+  const b = stats.breakdownNs;
+  const asic = Math.min(b.waiting, stats.asicBusyNs);
+  const n = tokens.length;
+  const breakdownNs: LatencyBreakdown = {
+    mac: b.mac / n,
+    activatePrecharge: (b.activate + b.precharge) / n,
+    loadReadout: (b.load + b.readout) / n,
+    refresh: b.refresh / n,
+    asic: asic / n,
+    waiting: (b.waiting - asic) / n,
+  };
+  return { layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity };
+}
+
+/** A stable hash of the resolved configuration, so results can be matched to their inputs. */
+export function configHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
