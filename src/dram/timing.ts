@@ -41,9 +41,19 @@ export class ChannelTiming {
   private readonly rRank: Float64Array;
   private readonly rGroup: Float64Array;
   private readonly rBank: Float64Array;
+  /** Bounds a rank-wide command sets on every bank group of its rank (per rank). */
+  private readonly rGroupAll: Float64Array;
+  /** Bounds a rank-wide command sets on every bank of its rank (per rank). */
+  private readonly rBankAllRank: Float64Array;
+  /** Bounds a bank-group-wide command sets on every bank of its group (per group). */
+  private readonly rBankAllGroup: Float64Array;
   /** Per from-command: flat triples (level, to, cycles). */
   private readonly updates: Int32Array[];
   private readonly windows: Window[];
+  /** Per level (channel, rank) and from-command: cycles before ANY command may follow. */
+  private readonly anyCycles: [Int32Array, Int32Array];
+  private anyCh = 0;
+  private readonly anyRank: Float64Array;
   /** Window indexes per command id. */
   private readonly windowsOf: number[][];
   private readonly reach: Int8Array;
@@ -61,6 +71,10 @@ export class ChannelTiming {
     const nodes = [1, o.ranks, o.ranks * o.bankGroups, o.ranks * this.banksPerRank];
     this.ready = nodes.map((n) => new Float64Array(n * NUM_COMMANDS)) as ChannelTiming['ready'];
     [this.rCh, this.rRank, this.rGroup, this.rBank] = this.ready;
+    this.anyRank = new Float64Array(o.ranks);
+    this.rGroupAll = new Float64Array(o.ranks * NC);
+    this.rBankAllRank = new Float64Array(o.ranks * NC);
+    this.rBankAllGroup = new Float64Array(o.ranks * o.bankGroups * NC);
     this.openRow = new Int32Array(o.ranks * this.banksPerRank).fill(CLOSED);
     this.openCount = new Int32Array(o.ranks);
     this.reach = Int8Array.from(COMMAND_NAMES, (c) => REACH_ID[COMMANDS[c].reach]);
@@ -74,11 +88,24 @@ export class ChannelTiming {
         best.set(key, Math.max(best.get(key) ?? 0, r.cycles));
       }
     }
+    // A constraint from a command to every command at the channel or rank level (the command bus)
+    // is kept once, as an "any command" bound, instead of once per command.
+    this.anyCycles = [new Int32Array(NUM_COMMANDS), new Int32Array(NUM_COMMANDS)];
+    for (let f = 0; f < NUM_COMMANDS; f++) {
+      for (const level of [0, 1]) {
+        let min = Infinity;
+        for (let t = 0; t < NUM_COMMANDS; t++) min = Math.min(min, best.get(`${f},${level},${t}`) ?? 0);
+        this.anyCycles[level][f] = min;
+      }
+    }
     const lists: number[][] = COMMAND_NAMES.map(() => []);
     for (const [key, cycles] of best) {
       const [f, level, t] = key.split(',').map(Number);
+      if (level <= 1 && cycles <= this.anyCycles[level][f]) continue;
       lists[f].push(level, t, cycles);
     }
+    // Largest constraints first, so the hot loop touches the binding ones early (order is not
+    // needed for correctness: every triple is applied).
     this.updates = lists.map((l) => Int32Array.from(l));
 
     this.windows = [];
@@ -104,30 +131,39 @@ export class ChannelTiming {
 
   /** Earliest cycle at which `cmd` may issue to the addressed target, by the rules alone. */
   earliest(cmd: number, rank: number, group: number, bank: number): number {
-    const rk = this.rRank, bg = this.rGroup, bk = this.rBank;
     let t = this.rCh[cmd];
+    if (this.anyCh > t) t = this.anyCh;
+    let v = this.rRank[rank * NC + cmd];
+    if (v > t) t = v;
+    v = this.anyRank[rank];
+    if (v > t) t = v;
     const reach = this.reach[cmd];
-    if (reach === REACH_NONE) {
-      const v = rk[rank * NC + cmd];
+    if (reach !== REACH_NONE) {
+      // Bounds that multi-bank commands set for every group / bank they reached.
+      v = this.rGroupAll[rank * NC + cmd];
       if (v > t) t = v;
-    } else {
-      let v = rk[rank * NC + cmd];
+      v = this.rBankAllRank[rank * NC + cmd];
       if (v > t) t = v;
       const g0 = rank * this.groups;
       if (reach === REACH_BANK) {
-        v = bg[(g0 + group) * NC + cmd];
+        const g = g0 + group;
+        v = this.rGroup[g * NC + cmd];
         if (v > t) t = v;
-        v = bk[this.bankIndex(rank, group, bank) * NC + cmd];
+        v = this.rBankAllGroup[g * NC + cmd];
+        if (v > t) t = v;
+        v = this.rBank[this.bankIndex(rank, group, bank) * NC + cmd];
         if (v > t) t = v;
       } else {
         const gFirst = reach === REACH_GROUP ? group : 0;
         const gLast = reach === REACH_GROUP ? group : this.groups - 1;
         for (let g = gFirst; g <= gLast; g++) {
-          v = bg[(g0 + g) * NC + cmd];
+          v = this.rGroup[(g0 + g) * NC + cmd];
+          if (v > t) t = v;
+          v = this.rBankAllGroup[(g0 + g) * NC + cmd];
           if (v > t) t = v;
           const b0 = this.bankIndex(rank, g, 0);
           for (let b = 0; b < this.banksPerGroup; b++) {
-            v = bk[(b0 + b) * NC + cmd];
+            v = this.rBank[(b0 + b) * NC + cmd];
             if (v > t) t = v;
           }
         }
@@ -136,10 +172,31 @@ export class ChannelTiming {
     const ws = this.windowsOf[cmd];
     for (let i = 0; i < ws.length; i++) {
       const w = this.windows[ws[i]];
-      const v = this.windowReady(w, this.nodeOf(w.level, rank, group, bank));
+      v = this.windowReady(w, this.nodeOf(w.level, rank, group, bank));
       if (v > t) t = v;
     }
     return t;
+  }
+
+  /**
+   * Move every bound forward by `delta` cycles, as if everything so far had happened `delta`
+   * cycles later. The PIM sequencer uses it to skip ahead over rows that repeat exactly.
+   */
+  shift(delta: number): void {
+    for (const a of [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup]) {
+      for (let i = 0; i < a.length; i++) a[i] += delta;
+    }
+    for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
+    this.anyCh += delta;
+    for (let i = 0; i < this.anyRank.length; i++) this.anyRank[i] += delta;
+  }
+
+  /** The largest constraint of any pair rule or window: state older than this no longer matters. */
+  get horizon(): number {
+    let h = Math.max(...this.anyCycles[0], ...this.anyCycles[1]);
+    for (const u of this.updates) for (let i = 2; i < u.length; i += 3) if (u[i] > h) h = u[i];
+    for (const w of this.windows) if (w.cycles > h) h = w.cycles;
+    return h;
   }
 
   /**
@@ -150,7 +207,7 @@ export class ChannelTiming {
    */
   selfSpacing(cmd: number): number {
     if (this.windowsOf[cmd].length > 0) return -1;
-    let s = 0;
+    let s = Math.max(this.anyCycles[0][cmd], this.anyCycles[1][cmd]);
     const u = this.updates[cmd];
     for (let i = 0; i < u.length; i += 3) if (u[i + 1] === cmd && u[i + 2] > s) s = u[i + 2];
     return s;
@@ -161,8 +218,7 @@ export class ChannelTiming {
    * Schedulers use it to skip scanning a queue when nothing in the rank can issue yet.
    */
   rankBound(cmd: number, rank: number): number {
-    const a = this.rCh[cmd], b = this.rRank[rank * NC + cmd];
-    return a > b ? a : b;
+    return Math.max(this.rCh[cmd], this.rRank[rank * NC + cmd], this.anyCh, this.anyRank[rank]);
   }
 
   private nodeOf(level: number, rank: number, group: number, bank: number): number {
@@ -187,34 +243,40 @@ export class ChannelTiming {
   issue(cmd: number, rank: number, group: number, bank: number, row: number, now: number): void {
     const u = this.updates[cmd];
     const reach = this.reach[cmd];
+    let any = now + this.anyCycles[0][cmd];
+    if (any > this.anyCh) this.anyCh = any;
+    any = now + this.anyCycles[1][cmd];
+    if (any > this.anyRank[rank]) this.anyRank[rank] = any;
     for (let i = 0; i < u.length; i += 3) {
       const level = u[i], to = u[i + 1], until = now + u[i + 2];
-      const arr = this.ready[level];
+      let arr: Float64Array, k: number;
       if (level === 0) {
-        if (arr[to] < until) arr[to] = until;
+        arr = this.rCh;
+        k = to;
       } else if (level === 1) {
-        const k = rank * NC + to;
-        if (arr[k] < until) arr[k] = until;
-      } else if (reach === REACH_BANK || (reach === REACH_GROUP && level === 2)) {
-        const k = this.nodeOf(level, rank, group, bank) * NC + to;
-        if (arr[k] < until) arr[k] = until;
-      } else if (reach !== REACH_NONE) {
-        // Multi-bank command: every bank group / bank it reaches.
-        const gFirst = reach === REACH_GROUP ? group : 0;
-        const gLast = reach === REACH_GROUP ? group : this.groups - 1;
-        for (let g = gFirst; g <= gLast; g++) {
-          if (level === 2) {
-            const k = (rank * this.groups + g) * NC + to;
-            if (arr[k] < until) arr[k] = until;
-          } else {
-            const b0 = this.bankIndex(rank, g, 0);
-            for (let b = 0; b < this.banksPerGroup; b++) {
-              const k = (b0 + b) * NC + to;
-              if (arr[k] < until) arr[k] = until;
-            }
-          }
+        arr = this.rRank;
+        k = rank * NC + to;
+      } else if (reach === REACH_NONE) {
+        continue; // reaches no bank group or bank
+      } else if (level === 2) {
+        if (reach === REACH_RANK) {
+          arr = this.rGroupAll;
+          k = rank * NC + to;
+        } else {
+          arr = this.rGroup;
+          k = (rank * this.groups + group) * NC + to;
         }
+      } else if (reach === REACH_BANK) {
+        arr = this.rBank;
+        k = this.bankIndex(rank, group, bank) * NC + to;
+      } else if (reach === REACH_GROUP) {
+        arr = this.rBankAllGroup;
+        k = (rank * this.groups + group) * NC + to;
+      } else {
+        arr = this.rBankAllRank;
+        k = rank * NC + to;
       }
+      if (arr[k] < until) arr[k] = until;
     }
     const ws = this.windowsOf[cmd];
     for (let i = 0; i < ws.length; i++) {

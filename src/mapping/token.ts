@@ -46,12 +46,11 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
       });
       const chunk = Math.floor(position / kv.tokensPerChunk);
       const vt = position % kv.tokensPerChunk;
-      for (let r = 0; r < kv.vRowsPerHead; r++) {
-        add({
-          id: `${L}.h${h}.vw${r}`, op: 'WR', channel: c, banks: 'all', row: layout.vRow(l, h, chunk) + r, col: Math.floor(vt / e), count: 1,
-          deps: [qkv.done], data: { vector: `${L}.qkv`, offset: 2 * W + h * hd + r * banks, bankStride: 1, elements: 1, at: vt },
-        });
-      }
+      // V^T: element d = r x banks + b of this token goes to row r of bank b, one masked burst each.
+      add({
+        id: `${L}.h${h}.vw`, op: 'WR', channel: c, banks: 'all', row: layout.vRow(l, h, chunk), rows: kv.vRowsPerHead, col: Math.floor(vt / e), count: 1,
+        deps: [qkv.done], data: { vector: `${L}.qkv`, offset: 2 * W + h * hd, bankStride: 1, rowStride: banks, elements: 1, at: vt },
+      });
       // QK^T: q_h replicated in the global buffer, one K segment per token, 16 scores per readout.
       add({
         id: `${L}.h${h}.q`, op: 'WR_GB', channel: c, bytes: kv.kSegments * kv.headCols * m.accessBytes, deps: [qkv.done],

@@ -128,6 +128,7 @@ export class Datapath {
 
   /** The k-th burst of a WR (bank-major over `count` bursts per bank) writes its part of the data. */
   writeRow(channel: number, inst: Instruction, k: number, row: number): void {
+    // `row` is the DRAM row; the payload's row index within the instruction is row - inst.row.
     const src = inst.source;
     if (src.op !== 'WR' || !src.data) return;
     const d = src.data;
@@ -137,7 +138,7 @@ export class Datapath {
     if (burst !== 0) return; // the whole payload is written with the first burst of each bank
     const x = this.vector(d.vector, -1, inst);
     const bits = new Uint16Array(d.elements);
-    const from = d.offset + flat * (d.bankStride ?? 0);
+    const from = d.offset + flat * (d.bankStride ?? 0) + (row - inst.row) * (d.rowStride ?? 0);
     for (let e = 0; e < d.elements; e++) bits[e] = toBf16Bits(x[from + e] ?? 0);
     this.setRow(channel, flat, row, bits, d.at);
   }

@@ -53,10 +53,12 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     /** Consecutive rows (each gets `count` bursts from `col` in every addressed bank). */
     rows: pos.optional(),
     /**
-     * Functional WR: `elements` values of `vector` from `offset + bank x bankStride` go to element `at` of
-     * the row, in every addressed bank (bank = flat index within the channel).
+     * Functional WR: `elements` values of `vector` from `offset + bank x bankStride + r x rowStride` go to
+     * element `at` of the r-th row, in every addressed bank (bank = flat index within the channel).
      */
-    data: z.strictObject({ vector: z.string().min(1), offset: nonneg, elements: pos, at: nonneg, bankStride: nonneg.optional() }).optional(),
+    data: z.strictObject({
+      vector: z.string().min(1), offset: nonneg, elements: pos, at: nonneg, bankStride: nonneg.optional(), rowStride: nonneg.optional(),
+    }).optional(),
   }),
   z.strictObject({
     ...base, op: z.literal('ASIC'), kind: z.enum(['softmax', 'layernorm', 'gelu', 'residual', 'reduce']), elements: pos, rows: pos.optional(),
@@ -206,7 +208,8 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       else inst.deps.push(...targets);
     }
   });
-  checkAcyclic(out, name);
+  // Dependencies on earlier instructions only cannot form a cycle; anything else gets a full check.
+  if (!out.every((x) => x.deps.every((d) => d < x.index))) checkAcyclic(out, name);
   return { name, instructions: out };
 }
 

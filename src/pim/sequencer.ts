@@ -72,6 +72,15 @@ export class ChannelSequencer implements Component, Executor {
   private readonly writeLatency: number;
   private readonly banksPerGroup: number;
   private readonly banks: number;
+  /** Row skipping (fast fidelity, see skipRows): the last row boundary seen and the period before it. */
+  private readonly horizon: number;
+  private markRow = -1;
+  private markT = 0;
+  private markCmds = new Float64Array(NUM_COMMANDS);
+  private markTime = new Float64Array(CATEGORIES.length);
+  private period = -1;
+  private periodCmds = new Float64Array(NUM_COMMANDS);
+  private periodTime = new Float64Array(CATEGORIES.length);
 
   private rt!: Runtime;
 
@@ -96,6 +105,7 @@ export class ChannelSequencer implements Component, Executor {
     this.writeLatency = m.timing.nCWL! + m.timing.nBL!;
     this.banksPerGroup = m.org.banksPerGroup;
     this.banks = m.banksPerRank;
+    this.horizon = this.timing.horizon;
     this.waker = new Waker(engine, engine.add(this));
   }
 
@@ -107,6 +117,8 @@ export class ChannelSequencer implements Component, Executor {
     this.started = false;
     this.rowIdx = this.seg = this.k = 0;
     this.readDone = false;
+    this.markRow = -1;
+    this.period = -1;
   }
 
   /** Instructions are added in program order before the run starts. */
@@ -127,11 +139,16 @@ export class ChannelSequencer implements Component, Executor {
 
   private issue(cmd: number, group: number, bank: number, row: number, col: number, t: number): void {
     this.timing.issue(cmd, 0, group, bank, row, t);
+    this.account(cmd, t);
+    this.onCommand?.(cmd, this.channel, 0, group, bank, row, col, t);
+  }
+
+  /** Count a command and charge the wait before it (see runtime.ts). */
+  private account(cmd: number, t: number): void {
     this.commands[cmd]++;
     this.time[this.lastCat] += t - this.lastIssue;
     this.lastIssue = t;
     this.lastCat = CATEGORY_OF[cmd];
-    this.onCommand?.(cmd, this.channel, 0, group, bank, row, col, t);
   }
 
   wake(engineNow: number): void {
@@ -166,16 +183,32 @@ export class ChannelSequencer implements Component, Executor {
           continue;
         }
         refresh = this.started && this.cBoundary && now >= this.nextRefresh;
+        if (!refresh && fast && this.cBoundary && this.started && ins.op === 'MAC' && this.markRow !== this.rowIdx) {
+          now = this.skipRows(ins, now);
+          if (!this.decode(ins)) {
+            this.complete(i);
+            continue;
+          }
+        }
       }
       let cmd: number, group = 0, bank = 0, row = -1, col = -1, main = false;
       if (refresh) cmd = tm.openCount[0] > 0 ? PREA : REFAB;
-      else ({ cCmd: cmd, cGroup: group, cBank: bank, cRow: row, cCol: col, cMain: main } = this);
+      else {
+        cmd = this.cCmd;
+        group = this.cGroup;
+        bank = this.cBank;
+        row = this.cRow;
+        col = this.cCol;
+        main = this.cMain;
+      }
       const t = tm.earliest(cmd, 0, group, bank);
       if (t > now) {
-        // Decide again at t, as a command-fidelity wake-up at t would.
         if (!fast) return this.waker.request(t);
+        // A command-fidelity wake-up at t would decide again; only a refresh falling due at a
+        // boundary can change the decision (nothing else touches the channel mid-instruction).
+        const redecide = (this.cBoundary || !this.started) && t >= this.nextRefresh;
         now = t;
-        continue;
+        if (redecide) continue;
       }
       if (refresh) {
         this.issue(cmd, 0, 0, -1, -1, now);
@@ -192,10 +225,11 @@ export class ChannelSequencer implements Component, Executor {
         const n = main && (cmd === MAC16 || cmd === MAC || cmd === WRGB) ? ins.count - this.k : 1;
         const s = this.spacing[cmd];
         if (fast && n > 1 && s > 0) {
-          this.issue(cmd, group, bank, row, col, now);
+          // Only the last of the run reaches the timing tables: it sets every bound the others
+          // would (same command, later cycle; runs never contain windowed commands).
           const last = now + (n - 1) * s;
-          // The commands in between only need logging: the last one sets every bound they would.
-          if (this.onCommand) for (let j = 1; j < n - 1; j++) this.onCommand(cmd, this.channel, 0, group, bank, row, col < 0 ? col : col + j, now + j * s);
+          this.account(cmd, now);
+          if (this.onCommand) for (let j = 0; j < n - 1; j++) this.onCommand(cmd, this.channel, 0, group, bank, row, col < 0 ? col : col + j, now + j * s);
           this.issue(cmd, group, bank, row, col < 0 ? col : col + n - 1, last);
           this.commands[cmd] += n - 2;
           for (let j = 0; j < n; j++) this.apply(ins, cmd, row, col < 0 ? col : col + j);
@@ -209,6 +243,50 @@ export class ChannelSequencer implements Component, Executor {
       this.clock = now;
       if (!fast) return this.waker.request(now);
     }
+  }
+
+  /**
+   * At the start of a row of a MAC block: when the last two rows took the same time and issued the
+   * same commands, the channel is in a steady state (every rule is shorter than a row, so only the
+   * previous row's commands constrain the next), and the following rows repeat it exactly until
+   * refresh falls due. Skip them: shift the timing state and add their counts. Exact, and the
+   * fidelity tests compare it with command-by-command runs. Off in functional mode and with a
+   * command log, where each command matters.
+   */
+  private skipRows(ins: Instruction, now: number): number {
+    if (this.datapath || this.onCommand) return now;
+    if (this.markRow === this.rowIdx - 1) {
+      const period = now - this.markT;
+      let same = period === this.period && period > this.horizon;
+      for (let c = 0; c < NUM_COMMANDS; c++) {
+        const d = this.commands[c] - this.markCmds[c];
+        if (d !== this.periodCmds[c]) same = false;
+        this.periodCmds[c] = d;
+      }
+      for (let c = 0; c < CATEGORIES.length; c++) {
+        const d = this.time[c] - this.markTime[c];
+        if (d !== this.periodTime[c]) same = false;
+        this.periodTime[c] = d;
+      }
+      this.period = period;
+      // Leave the last row to run normally (it may have fewer segments), and stop short of refresh.
+      const m = Math.min(ins.rowCount - 1 - this.rowIdx, Math.floor((this.nextRefresh - 1 - now) / period) - 1);
+      if (same && m >= 1) {
+        const delta = m * period;
+        this.timing.shift(delta);
+        for (let c = 0; c < NUM_COMMANDS; c++) this.commands[c] += m * this.periodCmds[c];
+        for (let c = 0; c < CATEGORIES.length; c++) this.time[c] += m * this.periodTime[c];
+        this.lastIssue += delta;
+        this.clock += delta;
+        now += delta;
+        this.rowIdx += m;
+      }
+    } else this.period = -1;
+    this.markRow = this.rowIdx;
+    this.markT = now;
+    this.markCmds.set(this.commands);
+    this.markTime.set(this.time);
+    return now;
   }
 
   /**
