@@ -11,8 +11,9 @@ import { register as list } from './cli/list.js';
 import { register as start } from './cli/start.js';
 import { register as gemv } from './cli/gemv.js';
 import { register as run } from './cli/run.js';
+import { register as simulateCmd } from './cli/simulate.js';
 
-const COMMANDS = [trace, check, list, run, gemv, start] as const;
+const COMMANDS = [trace, check, list, run, gemv, simulateCmd, start] as const;
 
 export function buildProgram(): Command {
   const program = new Command('pimsim')

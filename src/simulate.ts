@@ -14,6 +14,8 @@ import { PimMachine, type PimStats } from './pim/run.js';
 import type { Fidelity } from './pim/sequencer.js';
 import type { Datapath } from './pim/datapath.js';
 import type { CommandSink } from './dram/controller.js';
+import { asicOpsOf } from './energy/index.js';
+import type { AsicOp } from './asic/latency.js';
 
 export const PIMSIM_VERSION = '0.1.0';
 export const RESULT_SCHEMA_VERSION = 1;
@@ -65,6 +67,8 @@ export interface Simulation {
   readonly prompt: number;
   readonly generated: number;
   readonly fidelity: Fidelity;
+  /** Every ASIC op the run executed (for the energy model). */
+  readonly asicOps: readonly AsicOp[];
 }
 
 function resolve(opts: SimulateOptions): { model: ModelSpec; system: SystemSpec } {
@@ -87,10 +91,13 @@ export function simulate(opts: SimulateOptions): Simulation {
   const tokens: TokenRecord[] = [];
   const total = prompt + generated;
   let start = 0;
+  const asicOps: AsicOp[] = [];
   for (let p = 0; p < total; p++) {
     opts.beforeToken?.(p);
     const { items } = tokenItems(layout, p);
-    const end = machine.run(buildProgram(items, system, `token ${p}`, undefined, true));
+    const program = buildProgram(items, system, `token ${p}`, undefined, true);
+    for (const op of asicOpsOf(program)) asicOps.push(op);
+    const end = machine.run(program);
     const latencyNs = ((end - start) * system.memory.tCK_ps) / 1000;
     tokens.push({ position: p, phase: p < prompt ? 'prompt' : 'generate', latencyNs });
     start = end;
@@ -109,7 +116,7 @@ export function simulate(opts: SimulateOptions): Simulation {
     asic: asic / n,
     waiting: (b.waiting - asic) / n,
   };
-  return { layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity };
+  return { layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity, asicOps };
 }
 
 /** A stable hash of the resolved configuration, so results can be matched to their inputs. */

@@ -41,6 +41,8 @@ export interface PimStats {
   readonly externalBytes: number;
   readonly asicBusyNs: number;
   readonly asicOps: number;
+  /** Time with at least one row open, averaged over channels (ns): DRAM active standby. */
+  readonly rowOpenNs: number;
   /** Per-channel time by category, averaged over channels (ns). */
   readonly breakdownNs: Readonly<Record<Category, number>>;
   readonly perChannel: readonly { channel: number; busyNs: number; commands: Partial<Record<CommandName, number>> }[];
@@ -128,6 +130,7 @@ export class PimMachine {
       externalBytes: ((c.WRGB ?? 0) + (c.RDMAC16 ?? 0) + (c.WRBIAS ?? 0) + (c.RD ?? 0) + (c.WR ?? 0)) * m.accessBytes,
       asicBusyNs: this.asic.busyCycles * tns,
       asicOps: this.asic.ops,
+      rowOpenNs: (seqs.reduce((a, s) => a + s.rowOpen[0], 0) / seqs.length) * tns,
       breakdownNs: breakdown,
       perChannel: seqs.map((s) => ({ channel: s.channel, busyNs: (cycles - s.time[waiting]) * tns, commands: counts(s.commands) })),
     };

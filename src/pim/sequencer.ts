@@ -42,6 +42,9 @@ export class ChannelSequencer implements Component, Executor {
   readonly commands = new Float64Array(NUM_COMMANDS);
   /** Cycles charged per category (see runtime.ts). */
   readonly time = new Float64Array(CATEGORIES.length);
+  /** Cycles with at least one row open (for DRAM background energy); [0] so skipRows can scale it. */
+  readonly rowOpen = new Float64Array(1);
+  private openSince = -1;
   private readonly waker: Waker;
   private readonly list: number[] = [];
   private pos = 0;
@@ -78,6 +81,8 @@ export class ChannelSequencer implements Component, Executor {
   private markT = 0;
   private markCmds = new Float64Array(NUM_COMMANDS);
   private markTime = new Float64Array(CATEGORIES.length);
+  private markOpen = 0;
+  private periodOpen = 0;
   private period = -1;
   private periodCmds = new Float64Array(NUM_COMMANDS);
   private periodTime = new Float64Array(CATEGORIES.length);
@@ -135,10 +140,21 @@ export class ChannelSequencer implements Component, Executor {
   finish(end: number): void {
     if (end > this.lastIssue) this.time[CAT.waiting] += end - this.lastIssue;
     this.lastIssue = end;
+    if (this.openSince >= 0 && end > this.openSince) {
+      this.rowOpen[0] += end - this.openSince;
+      this.openSince = end;
+    }
   }
 
   private issue(cmd: number, group: number, bank: number, row: number, col: number, t: number): void {
+    const wasOpen = this.timing.openCount[0] > 0;
     this.timing.issue(cmd, 0, group, bank, row, t);
+    const isOpen = this.timing.openCount[0] > 0;
+    if (!wasOpen && isOpen) this.openSince = t;
+    else if (wasOpen && !isOpen) {
+      this.rowOpen[0] += t - this.openSince;
+      this.openSince = -1;
+    }
     this.account(cmd, t);
     this.onCommand?.(cmd, this.channel, 0, group, bank, row, col, t);
   }
@@ -268,6 +284,9 @@ export class ChannelSequencer implements Component, Executor {
         if (d !== this.periodTime[c]) same = false;
         this.periodTime[c] = d;
       }
+      const dOpen = this.rowOpen[0] - this.markOpen;
+      if (dOpen !== this.periodOpen) same = false;
+      this.periodOpen = dOpen;
       this.period = period;
       // Leave the last row to run normally (it may have fewer segments), and stop short of refresh.
       const m = Math.min(ins.rowCount - 1 - this.rowIdx, Math.floor((this.nextRefresh - 1 - now) / period) - 1);
@@ -276,6 +295,8 @@ export class ChannelSequencer implements Component, Executor {
         this.timing.shift(delta);
         for (let c = 0; c < NUM_COMMANDS; c++) this.commands[c] += m * this.periodCmds[c];
         for (let c = 0; c < CATEGORIES.length; c++) this.time[c] += m * this.periodTime[c];
+        this.rowOpen[0] += m * this.periodOpen;
+        if (this.openSince >= 0) this.openSince += delta;
         this.lastIssue += delta;
         this.clock += delta;
         now += delta;
@@ -286,6 +307,7 @@ export class ChannelSequencer implements Component, Executor {
     this.markT = now;
     this.markCmds.set(this.commands);
     this.markTime.set(this.time);
+    this.markOpen = this.rowOpen[0];
     return now;
   }
 

@@ -1,0 +1,76 @@
+/** `pimsim simulate`: GPT token generation on a PIM system, with energy and baselines. */
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { simulate } from '../simulate.js';
+import { buildResult, type SimulationResult } from '../results.js';
+import { InputError } from '../spec/errors.js';
+import { writeFileAtomic } from '../util/output.js';
+import { addSetOption, printJson, printTable } from './common.js';
+
+function int(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InputError(`${name} expects an integer, got "${v}"`);
+  return n;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('simulate')
+    .description('simulate GPT token generation on a PIM system: per-token latency, breakdown, energy, and speedup over GPU/CPU baselines')
+    .requiredOption('--model <name>', 'model preset name or path (pimsim list models)')
+    .option('--system <preset>', 'system preset name or path', 'pim-gpt')
+    .option('--prompt <P>', 'prompt tokens, processed one at a time before generation', '1')
+    .option('--tokens <N>', 'tokens to generate', '32')
+    .option('--fidelity <mode>', 'fast (exact, skips repeated work) | command (one event per command)', 'fast')
+    .option('--packing <mode>', 'fast | dense (default: fast, dense when the model does not fit otherwise)')
+    .option('--devices <list>', 'comma-separated baseline devices (default: all shipped)')
+    .option('--model-set <path=value>', 'override a model preset field (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--json', 'print the result document as JSON')
+    .option('--out <file>', 'write the result document (JSON) to a file')
+    .option('--progress', 'show a progress bar on stderr');
+  addSetOption(cmd, 'system preset').action((o: {
+    model: string; system: string; prompt: string; tokens: string; fidelity: string; packing?: string; devices?: string;
+    modelSet: string[]; json?: boolean; out?: string; progress?: boolean; set: string[];
+  }) => {
+    if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
+    if (o.packing !== undefined && o.packing !== 'fast' && o.packing !== 'dense') throw new InputError(`--packing expects fast or dense, got "${o.packing}"`);
+    const prompt = int(o.prompt, '--prompt'), tokens = int(o.tokens, '--tokens');
+    const bar = o.progress ? new SingleBar({ format: 'simulating {bar} {value}/{total} tokens | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : undefined;
+    bar?.start(prompt + tokens, 0);
+    let result: SimulationResult;
+    try {
+      const sim = simulate({
+        model: o.model, system: o.system, prompt, tokens, fidelity: o.fidelity, packing: o.packing as 'fast' | 'dense' | undefined,
+        systemSets: o.set, modelSets: o.modelSet, onToken: (i) => bar?.update(i + 1),
+      });
+      result = buildResult(sim, { asicOps: sim.asicOps, devices: o.devices?.split(',').map((d) => d.trim()), sets: { system: o.set, model: o.modelSet } });
+    } finally {
+      bar?.stop();
+    }
+    if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n');
+    if (o.json) return printJson(result);
+    printSummary(result);
+    if (o.out) process.stdout.write(`wrote ${o.out}\n`);
+  });
+}
+
+export function printSummary(r: SimulationResult): void {
+  const c = r.config, s = r.summary, b = r.breakdownNs;
+  const us = (ns: number) => `${(ns / 1000).toFixed(2)} us`;
+  printTable([
+    ['model', `${c.model.name} (${(c.model.parameters / 1e6).toFixed(0)}M parameters) on ${c.system.name}`],
+    ['tokens', `${c.prompt} prompt + ${c.tokens} generated (${c.promptMode})`],
+    ['latency per token', `mean ${us(s.meanTokenNs)}; first ${us(r.perToken.latencyNs[0])}, last ${us(r.perToken.latencyNs[r.perToken.latencyNs.length - 1])}`],
+    ['throughput', `${s.tokensPerSecond.toFixed(1)} tokens/s`],
+    ['breakdown per token', `MAC ${us(b.mac)}, act/pre ${us(b.activatePrecharge)}, load/readout ${us(b.loadReadout)}, refresh ${us(b.refresh)}, ASIC ${us(b.asic)}, waiting ${us(b.waiting)}`],
+    ['row hit rate', `${(100 * r.stats.rowHitRate).toFixed(2)}%`],
+    ['PU utilization', `${(100 * r.stats.puUtilization).toFixed(1)}%`],
+    ['energy per token', `${(r.energy.perTokenPj / 1e6).toFixed(3)} uJ (average ${(r.energy.averagePowerMw / 1000).toFixed(2)} W)`],
+  ]);
+  process.stdout.write('\nspeedup / energy efficiency over baselines (tier A ideal roofline, B optimised runtime = headline, C eager framework as in PIM-GPT):\n');
+  const devices = [...new Set(r.baselines.map((x) => x.device))];
+  for (const d of devices) {
+    const row = r.baselines.filter((x) => x.device === d).map((x) => `${x.tier}: ${x.speedup.toFixed(1)}x / ${x.energyEfficiency.toFixed(1)}x`);
+    process.stdout.write(`  ${d.padEnd(16)} ${row.join('   ')}\n`);
+  }
+}
