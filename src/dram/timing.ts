@@ -54,6 +54,8 @@ export class ChannelTiming {
   private readonly anyCycles: [Int32Array, Int32Array];
   private anyCh = 0;
   private readonly anyRank: Float64Array;
+  /** Every per-node bound array, for shift() and relativeState(). */
+  private readonly allBounds: Float64Array[];
   /** Window indexes per command id. */
   private readonly windowsOf: number[][];
   private readonly reach: Int8Array;
@@ -75,6 +77,7 @@ export class ChannelTiming {
     this.rGroupAll = new Float64Array(o.ranks * NC);
     this.rBankAllRank = new Float64Array(o.ranks * NC);
     this.rBankAllGroup = new Float64Array(o.ranks * o.bankGroups * NC);
+    this.allBounds = [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup, this.anyRank];
     this.openRow = new Int32Array(o.ranks * this.banksPerRank).fill(CLOSED);
     this.openCount = new Int32Array(o.ranks);
     this.reach = Int8Array.from(COMMAND_NAMES, (c) => REACH_ID[COMMANDS[c].reach]);
@@ -183,20 +186,43 @@ export class ChannelTiming {
    * cycles later. The PIM sequencer uses it to skip ahead over rows that repeat exactly.
    */
   shift(delta: number): void {
-    for (const a of [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup]) {
-      for (let i = 0; i < a.length; i++) a[i] += delta;
-    }
+    for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
     this.anyCh += delta;
-    for (let i = 0; i < this.anyRank.length; i++) this.anyRank[i] += delta;
   }
 
-  /** The largest constraint of any pair rule or window: state older than this no longer matters. */
-  get horizon(): number {
-    let h = Math.max(...this.anyCycles[0], ...this.anyCycles[1]);
-    for (const u of this.updates) for (let i = 2; i < u.length; i += 3) if (u[i] > h) h = u[i];
-    for (const w of this.windows) if (w.cycles > h) h = w.cycles;
-    return h;
+  /** Length of relativeState()'s output. */
+  get stateSize(): number {
+    let n = 1;
+    for (const a of this.allBounds) n += a.length;
+    for (const w of this.windows) n += w.times.length + w.heads.length + w.filled.length;
+    return n + this.openRow.length;
+  }
+
+  /**
+   * The timing state relative to `now`: every bound as cycles still to wait (0 if already met),
+   * window entries likewise, and which banks are open (not which row). Two equal states behave
+   * identically from then on, shifted in time.
+   */
+  relativeState(now: number, out: Float64Array): void {
+    let k = 0;
+    out[k++] = this.anyCh > now ? this.anyCh - now : 0;
+    for (const a of this.allBounds) {
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        out[k++] = v > now ? v - now : 0;
+      }
+    }
+    for (const w of this.windows) {
+      for (let i = 0; i < w.times.length; i++) {
+        const v = w.times[i] + w.cycles;
+        out[k++] = v > now ? v - now : 0;
+      }
+      for (let i = 0; i < w.heads.length; i++) out[k++] = w.heads[i];
+      for (let i = 0; i < w.filled.length; i++) out[k++] = w.filled[i];
+    }
+    const o = this.openRow;
+    for (let i = 0; i < o.length; i++) out[k++] = o[i] === CLOSED ? 0 : 1;
   }
 
   /**

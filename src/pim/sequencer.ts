@@ -21,6 +21,7 @@ import type { SystemSpec } from '../spec/system.js';
 import type { Datapath } from './datapath.js';
 import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
+import { RepeatDetector } from './repeats.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const ACT16 = COMMAND_ID.ACT16, MAC = COMMAND_ID.MAC, MAC16 = COMMAND_ID.MAC16, WRGB = COMMAND_ID.WRGB;
@@ -75,17 +76,12 @@ export class ChannelSequencer implements Component, Executor {
   private readonly writeLatency: number;
   private readonly banksPerGroup: number;
   private readonly banks: number;
-  /** Row skipping (fast fidelity, see skipRows): the last row boundary seen and the period before it. */
-  private readonly horizon: number;
-  private markRow = -1;
-  private markT = 0;
-  private markCmds = new Float64Array(NUM_COMMANDS);
-  private markTime = new Float64Array(CATEGORIES.length);
-  private markOpen = 0;
-  private periodOpen = 0;
-  private period = -1;
-  private periodCmds = new Float64Array(NUM_COMMANDS);
-  private periodTime = new Float64Array(CATEGORIES.length);
+  /** Exact skipping of repeated rows and segments (fast fidelity; see repeats.ts). */
+  private readonly rowRepeats: RepeatDetector;
+  private readonly segRepeats: RepeatDetector;
+  /** The row and segment last shown to the detectors (each is observed at its first decision only). */
+  private seenRow = -1;
+  private seenSeg = -1;
 
   private rt!: Runtime;
 
@@ -110,7 +106,8 @@ export class ChannelSequencer implements Component, Executor {
     this.writeLatency = m.timing.nCWL! + m.timing.nBL!;
     this.banksPerGroup = m.org.banksPerGroup;
     this.banks = m.banksPerRank;
-    this.horizon = this.timing.horizon;
+    this.rowRepeats = new RepeatDetector(this, this.timing, [REFAB, COMMAND_ID.REFpb]);
+    this.segRepeats = new RepeatDetector(this, this.timing, [REFAB, COMMAND_ID.REFpb]);
     this.waker = new Waker(engine, engine.add(this));
   }
 
@@ -122,8 +119,9 @@ export class ChannelSequencer implements Component, Executor {
     this.started = false;
     this.rowIdx = this.seg = this.k = 0;
     this.readDone = false;
-    this.markRow = -1;
-    this.period = -1;
+    this.rowRepeats.reset();
+    this.segRepeats.reset();
+    this.seenRow = this.seenSeg = -1;
   }
 
   /** Instructions are added in program order before the run starts. */
@@ -199,9 +197,10 @@ export class ChannelSequencer implements Component, Executor {
           continue;
         }
         refresh = this.started && this.cBoundary && now >= this.nextRefresh;
-        if (!refresh && fast && this.cBoundary && this.started && ins.op === 'MAC' && this.markRow !== this.rowIdx) {
-          now = this.skipRows(ins, now);
-          if (!this.decode(ins)) {
+        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && !this.readDone && !this.datapath && !this.onCommand) {
+          const before = now;
+          now = this.skipRepeats(ins, now);
+          if (now !== before && !this.decode(ins)) {
             this.complete(i);
             continue;
           }
@@ -262,53 +261,47 @@ export class ChannelSequencer implements Component, Executor {
   }
 
   /**
-   * At the start of a row of a MAC block: when the last two rows took the same time and issued the
-   * same commands, the channel is in a steady state (every rule is shorter than a row, so only the
-   * previous row's commands constrain the next), and the following rows repeat it exactly until
-   * refresh falls due. Skip them: shift the timing state and add their counts. Exact, and the
-   * fidelity tests compare it with command-by-command runs. Off in functional mode and with a
-   * command log, where each command matters.
+   * At a segment start of a MAC block: skip whole rows (at a row start, stopping before the last
+   * row, which may be shorter, and before refresh falls due) or whole segments within a row
+   * (stopping before the row's last segment), when the state repeats exactly (repeats.ts).
+   * Off in functional mode and with a command log, where every command matters.
    */
-  private skipRows(ins: Instruction, now: number): number {
-    if (this.datapath || this.onCommand) return now;
-    if (this.markRow === this.rowIdx - 1) {
-      const period = now - this.markT;
-      let same = period === this.period && period > this.horizon;
-      for (let c = 0; c < NUM_COMMANDS; c++) {
-        const d = this.commands[c] - this.markCmds[c];
-        if (d !== this.periodCmds[c]) same = false;
-        this.periodCmds[c] = d;
+  private skipRepeats(ins: Instruction, now: number): number {
+    if (this.seg === 0) {
+      if (this.seenRow === this.rowIdx) return now;
+      this.seenRow = this.rowIdx;
+      this.seenSeg = 0;
+      this.segRepeats.reset();
+      // Two rows to detect a repeat and one kept at the end: shorter blocks cannot gain.
+      if (ins.rowCount < 4) return now;
+      const r = this.rowRepeats.observe(this.rowIdx, now, (period) =>
+        Math.min(ins.rowCount - 1 - this.rowIdx, Math.floor((this.nextRefresh - 1 - now) / period) - 1));
+      if (r.skipped) {
+        const delta = r.skipped * r.period;
+        this.rowIdx += r.skipped;
+        this.seenRow = this.rowIdx;
+        return this.advanceClock(delta, now);
       }
-      for (let c = 0; c < CATEGORIES.length; c++) {
-        const d = this.time[c] - this.markTime[c];
-        if (d !== this.periodTime[c]) same = false;
-        this.periodTime[c] = d;
-      }
-      const dOpen = this.rowOpen[0] - this.markOpen;
-      if (dOpen !== this.periodOpen) same = false;
-      this.periodOpen = dOpen;
-      this.period = period;
-      // Leave the last row to run normally (it may have fewer segments), and stop short of refresh.
-      const m = Math.min(ins.rowCount - 1 - this.rowIdx, Math.floor((this.nextRefresh - 1 - now) / period) - 1);
-      if (same && m >= 1) {
-        const delta = m * period;
-        this.timing.shift(delta);
-        for (let c = 0; c < NUM_COMMANDS; c++) this.commands[c] += m * this.periodCmds[c];
-        for (let c = 0; c < CATEGORIES.length; c++) this.time[c] += m * this.periodTime[c];
-        this.rowOpen[0] += m * this.periodOpen;
-        if (this.openSince >= 0) this.openSince += delta;
-        this.lastIssue += delta;
-        this.clock += delta;
-        now += delta;
-        this.rowIdx += m;
-      }
-    } else this.period = -1;
-    this.markRow = this.rowIdx;
-    this.markT = now;
-    this.markCmds.set(this.commands);
-    this.markTime.set(this.time);
-    this.markOpen = this.rowOpen[0];
+      return now;
+    }
+    // Segment-level detection pays a state snapshot per segment: worth it for long rows of segments.
+    if (this.seenSeg === this.seg || ins.segments < 8) return now;
+    this.seenSeg = this.seg;
+    const segs = this.rowIdx === ins.rowCount - 1 ? ins.lastSegments : ins.segments;
+    const r = this.segRepeats.observe(this.seg, now, () => segs - 1 - this.seg);
+    if (r.skipped) {
+      this.seg += r.skipped;
+      this.seenSeg = this.seg;
+      return this.advanceClock(r.skipped * r.period, now);
+    }
     return now;
+  }
+
+  private advanceClock(delta: number, now: number): number {
+    this.lastIssue += delta;
+    this.clock += delta;
+    if (this.openSince >= 0) this.openSince += delta;
+    return now + delta;
   }
 
   /**
@@ -429,5 +422,8 @@ export class ChannelSequencer implements Component, Executor {
     this.started = false;
     this.rowIdx = this.seg = this.k = 0;
     this.readDone = false;
+    this.seenRow = this.seenSeg = -1;
+    this.rowRepeats.reset();
+    this.segRepeats.reset();
   }
 }
