@@ -34,6 +34,8 @@ export interface FunctionalOptions {
   readonly seed?: number;
   /** Weights to use instead of seeded random ones (checkpoint form or folded). */
   readonly weights?: GptWeights;
+  /** The reference's weights when they should differ (to check that a comparison detects a wrong model). */
+  readonly referenceWeights?: GptWeights;
   readonly modelSets?: readonly string[];
   readonly systemSets?: readonly string[];
   readonly packing?: Packing;
@@ -100,7 +102,7 @@ export async function runFunctional(opts: FunctionalOptions): Promise<Functional
   });
 
   const total = prompt.length + opts.tokens;
-  const ref = await ReferenceModel.create(weights, opts.backend);
+  const ref = await ReferenceModel.create(opts.referenceWeights ?? weights, opts.backend);
   try {
     const refLogits = host.tokens.slice(0, total).map((t) => ref.step(t));
     const steps: FunctionalStep[] = refLogits.map((r, p) => {

@@ -8,7 +8,8 @@
  *
  * Initialisation (GPT-2 style): matrices and embeddings ~ N(0, 0.02^2), positions ~ N(0, 0.01^2);
  * the residual projections (attn-out, ffn-down) ~ N(0, (0.02 / sqrt(2 x layers))^2), as GPT-2 scales
- * them so the residual stream does not grow with depth.
+ * them so the residual stream does not grow with depth. One departure: W_q and W_k ~ N(0, 0.2^2)
+ * (see WeightOptions.attentionStd) so that attention is peaked and the check covers it.
  * GPT-2 starts biases at 0 and layernorm at (1, 0); here they are perturbed (biases ~ N(0, 0.02^2),
  * gains ~ 1 + N(0, 0.1^2), shifts ~ N(0, 0.02^2)) so that a host vector placed at the wrong offset
  * or never set changes the logits. A model without biases gets zero biases.
@@ -59,6 +60,13 @@ export interface WeightOptions {
   readonly seed: number;
   /** Std of matrices and the token embedding (GPT-2: 0.02). */
   readonly std?: number;
+  /**
+   * Std of the W_q and W_k rows (default 0.2). With GPT-2's 0.02 the attention scores of a random
+   * model are about 0.03 and softmax is nearly uniform, so the logits would hardly depend on which
+   * key sits where (or on the attention scale); 0.2 gives scores of a few units and peaked
+   * attention, as trained models have.
+   */
+  readonly attentionStd?: number;
   /** Std of the token embedding (default: std). */
   readonly embeddingStd?: number;
   /** Std of the position embedding (GPT-2: 0.01). */
@@ -92,6 +100,8 @@ export function randomWeights(model: ModelSpec, opts: WeightOptions): GptWeights
       const { rows, cols } = weightShape(model, role);
       const residual = role === 'attn-out' || role === 'ffn-down';
       w[role] = matrix(rows * cols, residual ? std / Math.sqrt(2 * model.layers) : std);
+      // Rows [0, 2 x attnWidth) of the QKV matrix are W_q and W_k.
+      if (role === 'qkv') w[role].set(matrix(2 * model.attnWidth * cols, opts.attentionStd ?? 0.2));
       b[role] = bias(rows);
     }
     layers.push({ w, b, ln1Gain: normal(d, 0.1, 1), ln1Bias: normal(d, 0.02), ln2Gain: normal(d, 0.1, 1), ln2Bias: normal(d, 0.02) });

@@ -67,6 +67,9 @@ export function planGemv(system: SystemSpec, rows: number, cols: number, opts: G
     throw new InputError(`a ${cols}-column matrix needs between ${minChunks} and ${totalCols} chunks, got ${chunks}`);
   }
   const chunkCols = Math.ceil(totalCols / chunks);
+  if ((chunks - 1) * chunkCols >= totalCols) {
+    throw new InputError(`${chunks} chunks of ${chunkCols} columns leave the last chunk of a ${cols}-column matrix empty; use fewer chunks`);
+  }
   const segmentsPerRow = Math.floor(maxCols / chunkCols);
   const B = m.org.channels * m.banksPerChannel;
   const slotsPerBank = Math.ceil(rows / B);
@@ -108,6 +111,7 @@ export function densestChunks(system: SystemSpec, rows: number, cols: number): n
   let best = Math.ceil(totalCols / maxCols), bestRows = Infinity;
   for (let n = best; n <= totalCols; n++) {
     const cc = Math.ceil(totalCols / n);
+    if ((n - 1) * cc >= totalCols) continue; // would leave the last chunk empty
     const need = n * Math.ceil(slots / Math.floor(maxCols / cc));
     if (need < bestRows) {
       bestRows = need;
@@ -147,7 +151,7 @@ export function gemvItems(system: SystemSpec, plan: GemvPlan, opts: GemvItemsOpt
       const lastSegments = plan.slotsPerBank - (plan.dramRowsPerChunk - 1) * plan.segmentsPerRow;
       items.push({
         id: mac, op: 'MAC', channel: c, banks: 'all', row: plan.rowBase + j * plan.dramRowsPerChunk, col: 0, cols: Math.ceil(plan.chunkLength(j) / e),
-        rows: plan.dramRowsPerChunk, segments: plan.segmentsPerRow, lastSegments, readout: true, deps: [gb],
+        rows: plan.dramRowsPerChunk, segments: plan.segmentsPerRow, lastSegments, segmentStride: plan.chunkCols, readout: true, deps: [gb],
         data: { vector: part(j), base: c, slotStride: B, bankStride: m.org.channels, count: Math.max(0, plan.rows - c) },
       });
       last[c] = mac;

@@ -115,7 +115,7 @@ export class Datapath {
       for (let b = 0; b < this.banksPerChannel && b < d.index.length; b++) {
         if (d.index[b] >= 0) v[d.index[b]] = roundToBf16(this.acc[base + b]);
       }
-    } else if (src.op === 'MAC' && src.data) {
+    } else if (src.op === 'MAC' && src.data && src.data.count > 0) {
       const d = src.data;
       const v = this.vector(d.vector, d.base + d.count, inst);
       for (let b = 0; b < this.banksPerChannel; b++) {

@@ -36,6 +36,8 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     segments: pos.optional(),
     /** Segments in the last row (default: all). */
     lastSegments: pos.optional(),
+    /** Columns from one segment's start to the next (default: cols). */
+    segmentStride: pos.optional(),
     /** Read the accumulators (RDMAC16) after every segment. */
     readout: z.boolean().optional(),
     /** Where readouts go: element base + slot x slotStride + bank x bankStride, kept when below count. */
@@ -101,6 +103,8 @@ export interface Instruction {
   readonly segments: number;
   /** MAC: segments in the last row. */
   readonly lastSegments: number;
+  /** MAC: columns between segment starts. */
+  readonly segmentStride: number;
   /** MAC: RDMAC16 after each segment. */
   readonly readout: boolean;
   readonly precision: Precision;
@@ -144,7 +148,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       if (c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
       // Every instruction gets the same fields in the same order (one object shape: fast to build and read).
       let allBanks = true, bankgroup = 0, bank = 0, row = -1, col = 0, count = 1, precision: Precision = 'bf16';
-      let rowCount = 1, segments = 1, lastSegments = 1, readout = false, elements = 0, rows = 1, channel = c as number;
+      let rowCount = 1, segments = 1, lastSegments = 1, segmentStride = 0, readout = false, elements = 0, rows = 1, channel = c as number;
       let asicKind: Instruction['asicKind'];
       switch (ins.op) {
         case 'MAC':
@@ -161,13 +165,15 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
             lastSegments = ins.lastSegments ?? segments;
             if (lastSegments > segments) throw new InputError(`lastSegments (${lastSegments}) exceeds segments (${segments})`, where);
             count = ins.cols;
+            segmentStride = ins.segmentStride ?? ins.cols;
+            if (segmentStride < count) throw new InputError(`segmentStride (${segmentStride}) is shorter than a segment (${count} columns)`, where);
             readout = ins.readout ?? false;
             precision = ins.precision ?? 'bf16';
             if (!system.pu.formats.includes(precision)) {
               throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
             }
           } else count = ins.count;
-          checkRow(row + rowCount - 1, col, count * segments, system, where);
+          checkRow(row + rowCount - 1, col, segments > 1 ? (segments - 1) * segmentStride + count : count, system, where);
           break;
         }
         case 'WR_GB':
@@ -190,7 +196,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       }
       const inst: Instruction = {
         index: out.length, id: idStr, line, op: ins.op, channel, allBanks, bankgroup, bank, row, col, count,
-        rowCount, segments, lastSegments, readout, precision, asicKind, elements, rows, deps: [], source: ins,
+        rowCount, segments, lastSegments, segmentStride, readout, precision, asicKind, elements, rows, deps: [], source: ins,
       };
       out.push(inst);
       pendingDeps.push(ins.deps ?? []);

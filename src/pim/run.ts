@@ -89,6 +89,8 @@ export class PimMachine {
     rt.start();
     this.engine.run(() => rt.finished);
     this.end = Math.max(rt.lastDone, this.end);
+    // Channels that finished early keep refreshing until the program's end, in both fidelities.
+    this.engine.run(() => false, this.end);
     this.instructions += program.instructions.length;
     for (const s of this.sequencers) s.finish(this.end);
     return this.end;

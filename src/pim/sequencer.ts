@@ -218,7 +218,9 @@ export class ChannelSequencer implements Component, Executor {
       }
       const t = tm.earliest(cmd, 0, group, bank);
       if (t > now) {
-        if (!fast) return this.waker.request(t);
+        // An idle channel never runs ahead of the engine: its refreshes happen in engine time in
+        // both fidelities (so a run that ends stops them at the same point).
+        if (!fast || idle) return this.waker.request(t);
         // A command-fidelity wake-up at t would decide again; only a refresh falling due at a
         // boundary can change the decision (nothing else touches the channel mid-instruction).
         const redecide = (this.cBoundary || !this.started) && t >= this.nextRefresh;
@@ -256,7 +258,7 @@ export class ChannelSequencer implements Component, Executor {
       }
       now += 1;
       this.clock = now;
-      if (!fast) return this.waker.request(now);
+      if (!fast || idle) return this.waker.request(now);
     }
   }
 
@@ -356,7 +358,7 @@ export class ChannelSequencer implements Component, Executor {
         this.cCmd = all ? MAC16 : MAC;
         this.cGroup = all ? 0 : ins.bankgroup;
         this.cBank = all ? 0 : ins.bank;
-        this.cCol = ins.col + this.seg * ins.count + this.k;
+        this.cCol = ins.col + this.seg * ins.segmentStride + this.k;
         this.cMain = true;
         return true;
       }

@@ -8,6 +8,7 @@ import { TIER_NAMES, type Tier } from '../baselines/index.js';
 import { ENERGY_COMPONENTS } from '../energy/index.js';
 import type { ReportResult } from './load.js';
 import { PIM_GPT_RANGES, rangeText } from './published.js';
+import { heatMapHeight, heatMapPanel } from './heatmap.js';
 import { bandsPlugin, linearAxis, logAxis, needsLog, type Figure } from './render.js';
 import { deviceColour, energyColour, LATENCY_COLOURS, LATENCY_LABELS, seriesColour, seriesPointStyle, sortDevices, withAlpha } from './style.js';
 
@@ -144,26 +145,24 @@ export function perTokenFigure(series: readonly Series[]): Figure {
   };
 }
 
-/** (e) Busy time per channel: per token (us) and as a share of the run, one bar per model. */
+/** (e) Busy time per channel as a share of the run, runs x channels as a heat map. */
 export function channelFigure(series: readonly Series[]): Figure {
   const channels = Math.max(...series.map((s) => s.result.stats.perChannelBusyNs.length));
-  const labels = Array.from({ length: channels }, (_, c) => `ch ${c}`);
-  const ds = (f: (busyNs: number, s: Series) => number) => series.map((s, i) => ({
-    label: s.label, backgroundColor: seriesColour(i), borderWidth: 0,
-    data: labels.map((_, c) => (c < s.result.stats.perChannelBusyNs.length ? f(s.result.stats.perChannelBusyNs[c], s) : null)),
+  const values = series.map((s) => Array.from({ length: channels }, (_, c) => {
+    const busy = s.result.stats.perChannelBusyNs[c];
+    return busy === undefined ? null : busy / s.result.summary.totalNs;
   }));
-  const perToken = ds((b, s) => b / s.result.perToken.latencyNs.length / 1000);
-  const share = ds((b, s) => (100 * b) / s.result.summary.totalNs);
-  const panel = (datasets: object[], yTitle: string, max?: number): ChartConfiguration => ({
-    type: 'bar',
-    data: { labels, datasets } as ChartConfiguration['data'],
-    options: barOptions(linearAxis(yTitle, max ? { max } : {}), yTitle),
-  });
   return {
-    title: 'Channel activity: time each channel was busy (commands in flight)',
-    legend: series.map((s, i) => ({ label: s.label, colour: seriesColour(i) })),
-    panels: [panel(perToken, 'busy time per token (us)'), panel(share, 'busy share of the run (%)', 100)],
-    panelWidth: Math.max(480, 120 + channels * (series.length * 8 + 14)),
-    panelHeight: 400,
+    title: 'Channel activity: share of the run each channel was busy (commands in flight)',
+    panels: [heatMapPanel({
+      title: 'busy time / run time, per channel',
+      rowLabels: series.map((s) => s.label),
+      columnLabels: Array.from({ length: channels }, (_, c) => String(c)),
+      xTitle: 'channel',
+      values,
+      scaleTitle: 'busy share',
+    })],
+    panelWidth: Math.max(640, 200 + channels * 50 + 90),
+    panelHeight: heatMapHeight(series.length),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { PIMSIM_VERSION } from '../simulate.js';
-import { channelFigure, comparisonFigure, energyBreakdownFigure, latencyBreakdownFigure, perTokenFigure, type Series } from './charts.js';
+import { channelFigure, comparisonFigure, devicesOf, energyBreakdownFigure, latencyBreakdownFigure, perTokenFigure, type Series } from './charts.js';
 import { reportBlocks, type FigureRef } from './content.js';
 import { baselinesCsv, channelsCsv, perTokenCsv, summaryCsv } from './csv.js';
 import { renderHtml, renderMarkdown } from './doc.js';
@@ -65,13 +65,17 @@ export function buildReport(inputs: readonly LoadedResult[], opts: ReportOptions
     files.set(file, png);
     return { file, caption };
   };
+  const hasBaselines = devicesOf(series).length > 0;
+  if (!hasBaselines) warnings.push('the results hold no baselines (simulated with no devices): no speedup or energy-efficiency charts');
   const figures: FigureRef[] = [
-    draw('speedup', comparisonFigure(series, 'speedup'), 'Speedup per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
-    draw('energy-efficiency', comparisonFigure(series, 'energyEfficiency'), 'Energy efficiency per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
+    ...(hasBaselines ? [
+      draw('speedup', comparisonFigure(series, 'speedup'), 'Speedup per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
+      draw('energy-efficiency', comparisonFigure(series, 'energyEfficiency'), 'Energy efficiency per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
+    ] : []),
     draw('latency-breakdown', latencyBreakdownFigure(series), 'Where each token\'s time goes (mean over all processed tokens): absolute and as a share.'),
     draw('energy-breakdown', energyBreakdownFigure(series), 'Energy per token by component: absolute and as a share.'),
     draw('per-token-latency', perTokenFigure(series), 'Latency of each processed token over the sequence, and its growth over the first token as the KV cache grows.'),
-    draw('channel-activity', channelFigure(series), 'Busy time per channel: per token and as a share of the run.'),
+    draw('channel-activity', channelFigure(series), 'Share of the run each channel was busy (absolute busy time per channel in channels.csv).'),
   ];
   const sweeps = detectSweeps(inputs).map((sweep, i) => ({
     sweep,
