@@ -12,8 +12,9 @@ import { register as start } from './cli/start.js';
 import { register as gemv } from './cli/gemv.js';
 import { register as run } from './cli/run.js';
 import { register as simulateCmd } from './cli/simulate.js';
+import { register as baseline } from './cli/baseline.js';
 
-const COMMANDS = [trace, check, list, run, gemv, simulateCmd, start] as const;
+const COMMANDS = [trace, check, list, run, gemv, simulateCmd, baseline, start] as const;
 
 export function buildProgram(): Command {
   const program = new Command('pimsim')
