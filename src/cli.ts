@@ -13,8 +13,9 @@ import { register as gemv } from './cli/gemv.js';
 import { register as run } from './cli/run.js';
 import { register as simulateCmd } from './cli/simulate.js';
 import { register as baseline } from './cli/baseline.js';
+import { register as report } from './cli/report.js';
 
-const COMMANDS = [trace, check, list, run, gemv, simulateCmd, baseline, start] as const;
+const COMMANDS = [trace, check, list, run, gemv, simulateCmd, baseline, report, start] as const;
 
 export function buildProgram(): Command {
   const program = new Command('pimsim')
