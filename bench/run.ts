@@ -8,6 +8,8 @@
  */
 import { cpus } from 'node:os';
 import { bench as trace } from './trace.js';
+import { bench as gemv } from './gemv.js';
+import { bench as models } from './models.js';
 
 /** One benchmark area. `run` receives the case filters given for it (empty: all cases). */
 export interface Bench {
@@ -16,7 +18,7 @@ export interface Bench {
   run(caseFilters: readonly string[]): void | Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [trace];
+const BENCHES: readonly Bench[] = [trace, gemv, models];
 
 function usage(): string {
   return [

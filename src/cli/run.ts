@@ -11,7 +11,7 @@ import { addSetOption, printJson, printTable } from './common.js';
 export function register(program: Command): void {
   const cmd = program
     .command('run <program>')
-    .description('execute a PIM program (JSON lines; see traces/README.md) and report its timing')
+    .description('execute a PIM program (JSON lines; see traces/programs/README.md) and report its timing')
     .option('--system <preset>', 'system preset name or path', 'pim-gpt')
     .option('--fidelity <mode>', 'fast | command', 'fast')
     .option('--json', 'print one JSON object')

@@ -18,6 +18,8 @@
  * so 1/sqrt(headDim) must be folded into W_q and b_q before the weights are placed:
  * `foldAttentionScale` does it (rows 0..attnWidth-1 of the QKV matrix and bias). A checkpoint stores
  * the unfolded form, which `randomWeights` returns; the reference forward pass accepts either.
+ * With headDim a power of 4 the scale is a power of 2 and the folded W_q stays BF16-exact; otherwise
+ * the banks round it (as folding a real BF16 checkpoint would).
  */
 import type { GemvRole } from '../model/ops.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -58,7 +60,7 @@ export interface GptWeights {
 
 export interface WeightOptions {
   readonly seed: number;
-  /** Std of matrices and the token embedding (GPT-2: 0.02). */
+  /** Std of matrices and the token embedding (GPT-2: 0.02). Biases and layernorm: see above. */
   readonly std?: number;
   /**
    * Std of the W_q and W_k rows (default 0.2). With GPT-2's 0.02 the attention scores of a random

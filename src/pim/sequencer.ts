@@ -282,7 +282,7 @@ export class ChannelSequencer implements Component, Executor {
         const delta = r.skipped * r.period;
         this.rowIdx += r.skipped;
         this.seenRow = this.rowIdx;
-        return this.advanceClock(delta, now);
+        return this.advanceClock(delta, now, true);
       }
       return now;
     }
@@ -294,15 +294,20 @@ export class ChannelSequencer implements Component, Executor {
     if (r.skipped) {
       this.seg += r.skipped;
       this.seenSeg = this.seg;
-      return this.advanceClock(r.skipped * r.period, now);
+      return this.advanceClock(r.skipped * r.period, now, false);
     }
     return now;
   }
 
-  private advanceClock(delta: number, now: number): number {
+  /**
+   * Move the channel's clock over skipped work. Row skips also move the start of the open-row
+   * interval (each skipped row closed and reopened it; the repeats added their open time); a
+   * segment skip happens inside one open row, which stays open from its start.
+   */
+  private advanceClock(delta: number, now: number, rowSkip: boolean): number {
     this.lastIssue += delta;
     this.clock += delta;
-    if (this.openSince >= 0) this.openSince += delta;
+    if (rowSkip && this.openSince >= 0) this.openSince += delta;
     return now + delta;
   }
 

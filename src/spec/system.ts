@@ -15,8 +15,24 @@ import { toBytesPerSecond, toHertz } from './units.js';
 import { loadAsic } from '../asic/spec.js';
 import type { AsicSpec } from '../asic/spec.js';
 import { PRECISIONS, type Precision } from '../model/ops.js';
+import { weightsPerColumn, type PackFormat } from '../quant/pack.js';
 
 const posInt = z.number().int().positive();
+
+/**
+ * A low-bit datapath of the PU ([QUANT]): integer lanes fed by packed weight codes and integer
+ * activations from the global buffer, an integer adder tree and an int32 accumulator.
+ */
+export const FormatUnitSchema = z.strictObject({
+  /** Weights the unit consumes per PU cycle (int8 multipliers, or ternary/binary mux + negate lanes). */
+  lanes: posInt,
+  /** Bits per activation code in the global buffer (8: int8; 2 and 1: the elastic quantizers). */
+  activationBits: z.number().int().min(1).max(8),
+  /** Ternary packing: 2-bit codes (128 per 32 B column) or base-3 (160 per column). Default 2-bit. */
+  packing: z.enum(['ternary-2bit', 'ternary-base3']).optional(),
+});
+export const LOW_BIT_FORMATS = ['int8', 'ternary', 'binary'] as const;
+export type LowBitFormat = (typeof LOW_BIT_FORMATS)[number];
 
 export const PuSchema = z.strictObject({
   /** Banks sharing one processing unit (AiM 1, HBM-PIM 2). */
@@ -26,8 +42,12 @@ export const PuSchema = z.strictObject({
   clock: z.union([z.string(), z.number().positive()]),
   /** Number formats the unit can multiply. */
   formats: z.array(z.enum(PRECISIONS)).nonempty(),
-  /** Accumulator format. */
+  /** Accumulator format (of the bf16 datapath; low-bit formats accumulate in int32). */
   accumulator: z.enum(['fp32', 'fp16', 'int32']),
+  /** Global-buffer bits a PU reads per PU cycle. Default: one column (32 B = 256 bits, as AiM). */
+  globalBufferReadBits: posInt.optional(),
+  /** The low-bit datapaths, one per non-bf16 entry of `formats`. */
+  formatUnits: z.partialRecord(z.enum(LOW_BIT_FORMATS), FormatUnitSchema).optional(),
 });
 
 export const SystemPresetSchema = z.strictObject({
@@ -46,6 +66,26 @@ export const SystemPresetSchema = z.strictObject({
 });
 export type SystemPreset = z.infer<typeof SystemPresetSchema>;
 
+/** How a PU processes one 32 B weight column in one format (derived from the preset). */
+export interface FormatUnit {
+  readonly precision: Precision;
+  readonly pack: PackFormat;
+  /** Weights per 32 B column. */
+  readonly weightsPerColumn: number;
+  /** Weights per PU cycle. */
+  readonly lanes: number;
+  /** Bits per activation in the global buffer (16 for bf16). */
+  readonly activationBits: number;
+  /** Global-buffer reads (of globalBufferReadBits) per weight column: ceil(weights x activation bits / read bits). */
+  readonly gbReadsPerColumn: number;
+  /** PU cycles per column: max(ceil(weights / lanes), gbReadsPerColumn), times the banks a PU serves. */
+  readonly puCyclesPerColumn: number;
+  /** DRAM cycles between two MACs of this format to the same PU. */
+  readonly macSpacingCycles: number;
+  /** Bits of each bank's accumulator read out (bf16: the BF16-rounded sum; integer formats: int32). */
+  readonly readoutBits: number;
+}
+
 export interface SystemSpec {
   readonly name: string;
   readonly file: string;
@@ -56,8 +96,15 @@ export interface SystemSpec {
     readonly clockHz: number;
     readonly formats: readonly Precision[];
     readonly accumulator: 'fp32' | 'fp16' | 'int32';
-    /** Minimum DRAM cycles between two MACs to the same PU (one column per PU cycle per bank). */
+    /**
+     * Minimum DRAM cycles between two MACs to the same PU, over all formats (the derived timing
+     * rule); a format whose unit is slower waits for its own spacing (byFormat), in the sequencer.
+     */
     readonly macSpacingCycles: number;
+    /** Global-buffer bits read per PU cycle. */
+    readonly globalBufferReadBits: number;
+    /** The datapath of each supported format. */
+    readonly byFormat: Readonly<Partial<Record<Precision, FormatUnit>>>;
   };
   readonly globalBufferBytes: number;
   readonly linkBytesPerSecond: number;
@@ -98,10 +145,8 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     throw new InputError(`pu.banksPerPu (${p.pu.banksPerPu}) must divide the ${base.banksPerRank} banks of a rank`, where);
   }
   const tCKs = base.tCK_ps * 1e-12;
-  // A PU takes ceil(elements per column / lanes) cycles per column, for each bank it serves.
-  const elementsPerColumn = base.accessBytes / 2;
-  const puCyclesPerColumn = Math.ceil(elementsPerColumn / p.pu.lanes) * p.pu.banksPerPu;
-  const macSpacingCycles = Math.ceil(puCyclesPerColumn / clockHz / tCKs - 1e-9);
+  const byFormat = formatUnits(p, base.accessBytes, clockHz, tCKs, where);
+  const macSpacingCycles = Math.min(...Object.values(byFormat).map((u) => u.macSpacingCycles));
   const linkCyclesPerAccess = Math.ceil(base.accessBytes / linkBytesPerSecond / tCKs - 1e-9);
   const derived: ResolvedRule[] = [
     { kind: 'pair', from: ['MAC16'], to: ['MAC16'], scope: 'channel', count: 1, cycles: macSpacingCycles, text: `"MAC16" -> "MAC16" >= ${macSpacingCycles} (channel; derived from the PU clock)` },
@@ -114,7 +159,10 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     name: p.name,
     file,
     memory,
-    pu: { banksPerPu: p.pu.banksPerPu, lanes: p.pu.lanes, clockHz, formats: p.pu.formats, accumulator: p.pu.accumulator, macSpacingCycles },
+    pu: {
+      banksPerPu: p.pu.banksPerPu, lanes: p.pu.lanes, clockHz, formats: p.pu.formats, accumulator: p.pu.accumulator, macSpacingCycles,
+      globalBufferReadBits: p.pu.globalBufferReadBits ?? base.accessBytes * 8, byFormat,
+    },
     globalBufferBytes: p.globalBuffer.bytes,
     linkBytesPerSecond,
     linkCyclesPerAccess,
@@ -123,4 +171,44 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     sources: p.sources,
     assumptions: [...base.assumptions, ...p.assumptions],
   };
+}
+
+/**
+ * The datapath of every format the PUs support. A PU takes, per column and per bank it serves,
+ * ceil(weights / lanes) cycles to consume the weights and ceil(weights x activation bits /
+ * global-buffer read bits) cycles to be fed the activations ([QUANT]: 128 int8 activations are 4x
+ * a 256-bit read); the slower of the two sets the pace.
+ */
+function formatUnits(p: SystemPreset, accessBytes: number, clockHz: number, tCKs: number, where: string): Partial<Record<Precision, FormatUnit>> {
+  const readBits = p.pu.globalBufferReadBits ?? accessBytes * 8;
+  const units = p.pu.formatUnits ?? {};
+  const out: Partial<Record<Precision, FormatUnit>> = {};
+  for (const f of Object.keys(units)) {
+    if (!p.pu.formats.includes(f as Precision)) throw new InputError(`pu.formatUnits.${f} describes a format missing from pu.formats (${p.pu.formats.join(', ')})`, where);
+  }
+  for (const precision of p.pu.formats) {
+    let pack: PackFormat, lanes: number, activationBits: number;
+    if (precision === 'bf16') {
+      pack = 'bf16';
+      lanes = p.pu.lanes;
+      activationBits = 16;
+    } else {
+      const u = units[precision];
+      if (!u) throw new InputError(`pu.formats lists ${precision} but pu.formatUnits.${precision} (lanes, activationBits) is missing`, where);
+      if (u.packing && precision !== 'ternary') throw new InputError(`pu.formatUnits.${precision}.packing applies to ternary only`, where);
+      pack = precision === 'ternary' ? (u.packing ?? 'ternary-2bit') : precision;
+      lanes = u.lanes;
+      activationBits = u.activationBits;
+    }
+    const w = weightsPerColumn(pack) * (accessBytes / 32);
+    if (!Number.isInteger(w)) throw new InputError(`a ${accessBytes} B column does not hold a whole number of ${pack} weights`, where);
+    const gbReadsPerColumn = Math.ceil((w * activationBits) / readBits);
+    const puCyclesPerColumn = Math.max(Math.ceil(w / lanes), gbReadsPerColumn) * p.pu.banksPerPu;
+    const macSpacingCycles = Math.ceil(puCyclesPerColumn / clockHz / tCKs - 1e-9);
+    out[precision] = {
+      precision, pack, weightsPerColumn: w, lanes, activationBits, gbReadsPerColumn, puCyclesPerColumn, macSpacingCycles,
+      readoutBits: precision === 'bf16' ? 16 : 32,
+    };
+  }
+  return out;
 }

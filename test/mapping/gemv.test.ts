@@ -7,7 +7,7 @@
  *            buffer = 16 columns, 16384 rows per bank.
  */
 import { describe, expect, it } from 'vitest';
-import { planGemv, type GemvPlan } from '../../src/mapping/gemv.js';
+import { densestChunks, gemvProgram, planGemv, type GemvPlan } from '../../src/mapping/gemv.js';
 import { InputError } from '../../src/spec/errors.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { mulberry32 } from '../../src/util/rng.js';
@@ -142,6 +142,92 @@ function checkPlacement(system: SystemSpec, plan: GemvPlan, M: number): void {
   }
   expect(problems.slice(0, 5).join('\n')).toBe('');
 }
+
+/**
+ * The (channel, row, first column, width) runs the program's all-bank MAC blocks read, against the
+ * segments the plan placed (each slot's place in bank 0 of its channel; all banks share rows).
+ */
+function macRuns(system: SystemSpec, plan: GemvPlan): { program: string[]; plan: string[] } {
+  const fromProgram: string[] = [];
+  for (const ins of gemvProgram(system, plan).instructions) {
+    if (ins.op !== 'MAC') continue;
+    for (let r = 0; r < ins.rowCount; r++) {
+      const segs = r === ins.rowCount - 1 ? ins.lastSegments : ins.segments;
+      for (let s = 0; s < segs; s++) fromProgram.push(`${ins.channel}:${ins.row + r}:${ins.col + s * ins.segmentStride}+${ins.count}`);
+    }
+  }
+  const fromPlan: string[] = [];
+  const B = system.memory.org.channels * system.memory.banksPerChannel;
+  for (let c = 0; c < system.memory.org.channels; c++) {
+    for (let j = 0; j < plan.chunks; j++) {
+      for (let s = 0; s < plan.slotsPerBank; s++) {
+        const p = plan.place(s * B + c, j);
+        fromPlan.push(`${c}:${p.row}:${p.col}+${Math.ceil(plan.chunkLength(j) / E)}`);
+      }
+    }
+  }
+  return { program: fromProgram.sort(), plan: fromPlan.sort() };
+}
+
+describe('the program MACs exactly the planned segments', () => {
+  for (const system of [pimGpt, hbmPim]) {
+    for (const [M, K] of [[1, 1], [300, 1000], [1000, 300], [1024, 256], [2048, 4100], [129, 2049]] as const) {
+      it(`${system.name} ${M} x ${K} (fewest chunks)`, () => {
+        const r = macRuns(system, planGemv(system, M, K));
+        expect(r.program).toEqual(r.plan);
+      });
+    }
+  }
+
+  it('pim-gpt, dense plans whose chunks are all chunkCols long', () => {
+    // K = 640 in 2 chunks: 20 columns each, 3 segments per row.
+    const r = macRuns(pimGpt, planGemv(pimGpt, 300, 640, { chunks: 2 }));
+    expect(r.program).toEqual(r.plan);
+  });
+
+  // Was a bug (fixed in 0415f0b): the block stepped between segments by its own `cols` instead of
+  // the plan's chunkCols, so a shorter last chunk with several segments per row MACed the
+  // neighbouring segment's columns.
+  it('pim-gpt, a dense plan whose last chunk is shorter (300 x 624 in 2 chunks)', () => {
+    const r = macRuns(pimGpt, planGemv(pimGpt, 300, 624, { chunks: 2 }));
+    expect(r.program).toEqual(r.plan);
+  });
+});
+
+describe('chosen chunk counts', () => {
+  it('densestChunks picks a count whose chunks cover K, none empty', () => {
+    for (const system of [pimGpt, hbmPim]) {
+      for (const [M, K] of shapes(13, 20)) {
+        const plan = planGemv(system, M, K, { chunks: densestChunks(system, M, K) });
+        let next = 0;
+        for (let j = 0; j < plan.chunks; j++) {
+          expect(plan.chunkStart(j)).toBe(next);
+          expect(plan.chunkLength(j)).toBeGreaterThan(0);
+          next += plan.chunkLength(j);
+        }
+        expect(next).toBe(K);
+        checkPlacement(system, plan, M);
+      }
+    }
+  });
+
+  // Was a bug (fixed in 0415f0b): planGemv(pim-gpt, 16, 80, { chunks: 4 }) gave chunkLength(3) = -16.
+  it('every accepted chunk count gives non-empty chunks (or an InputError)', () => {
+    for (let K = 1; K <= 200; K++) {
+      const totalCols = Math.ceil(K / E);
+      for (let chunks = 1; chunks <= totalCols; chunks++) {
+        let plan: GemvPlan;
+        try {
+          plan = planGemv(pimGpt, 16, K, { chunks });
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          continue;
+        }
+        for (let j = 0; j < plan.chunks; j++) expect(plan.chunkLength(j), `K ${K}, ${chunks} chunks, chunk ${j}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
 
 describe('the placement check itself', () => {
   it('catches a plan that puts two segments on the same columns', () => {

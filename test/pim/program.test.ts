@@ -1,0 +1,211 @@
+/**
+ * PIM programs as a user writes them: bad input is an InputError that says where (file:line) and
+ * what was expected; the example programs in traces/programs/ parse, run in both fidelities with the
+ * same result and the hand-computed cycles, and their command logs pass the protocol checker.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { asicLatencyPs } from '../../src/asic/latency.js';
+import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
+import type { CommandRecord } from '../../src/dram/commandLog.js';
+import { COMMANDS, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { runGemv } from '../../src/pim/gemvRun.js';
+import { buildProgram, formatProgram, parseProgram, type InstructionInput } from '../../src/pim/program.js';
+import { runProgram } from '../../src/pim/run.js';
+import { InputError } from '../../src/spec/errors.js';
+import { loadSystem } from '../../src/spec/system.js';
+
+const sys = loadSystem('pim-gpt');
+const hbm = loadSystem('hbm-pim');
+const EXAMPLES = join(import.meta.dirname, '../../traces/programs');
+
+/** The InputError `fn` throws (fails the test if it throws nothing or something else). */
+function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return e as InputError;
+  }
+  throw new Error('expected an InputError, nothing was thrown');
+}
+
+/** Parse a program whose line `bad` (1-based) is the one under test, after a valid first line. */
+const text = (...lines: string[]) => lines.join('\n');
+const GB = '{"id": "gb", "op": "WR_GB", "channel": 0, "bytes": 64}';
+
+describe('bad programs are input errors naming file:line', () => {
+  const cases: [string, string, RegExp][] = [
+    ['a row past the last', '{"op": "MAC", "channel": 0, "banks": "all", "row": 16384, "col": 0, "cols": 1}', /row 16384 is not mapped \(the memory has rows 0\.\.16383\)/],
+    ['a MAC block running past the last row', '{"op": "MAC", "channel": 0, "banks": "all", "row": 16383, "col": 0, "cols": 1, "rows": 2}', /row 16384 is not mapped/],
+    ['a bank group that does not exist', '{"op": "MAC", "channel": 0, "banks": [4, 0], "row": 0, "col": 0, "cols": 1}', /bank \[4, 0\] does not exist \(4 bank groups x 4 banks\)/],
+    ['a bank that does not exist (WR)', '{"op": "WR", "channel": 0, "banks": [0, 4], "row": 0, "col": 0, "count": 1}', /bank \[0, 4\] does not exist/],
+    ['a channel that does not exist', '{"op": "RD_MAC", "channel": 8}', /channel 8 does not exist \(the system has 8\)/],
+    ['columns past the end of a row', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 60, "cols": 8}', /columns 60\.\.67 run past the 64 columns of a row/],
+    ['segments past the end of a row', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0, "cols": 32, "segments": 3}', /columns 0\.\.95 run past the 64 columns/],
+    ['a RD past the end of a row', '{"op": "RD", "channel": 0, "banks": "all", "row": 0, "col": 63, "count": 2}', /columns 63\.\.64 run past/],
+    ['a segment stride shorter than a segment', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0, "cols": 4, "segments": 2, "segmentStride": 3}', /segmentStride \(3\) is shorter than a segment \(4 columns\)/],
+    ['strided segments past the end of a row', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0, "cols": 4, "segments": 2, "segmentStride": 61}', /columns 0\.\.64 run past the 64 columns/],
+    ['lastSegments above segments', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0, "cols": 4, "segments": 2, "lastSegments": 3}', /lastSegments \(3\) exceeds segments \(2\)/],
+    ['a WR_GB larger than the buffer', '{"op": "WR_GB", "channel": 0, "bytes": 2049}', /WR_GB of 2049 B exceeds the 2048 B global buffer/],
+    ['a precision the PUs cannot multiply', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0, "cols": 1, "precision": "ternary"}', /the pim-gpt PUs cannot multiply ternary \(they support bf16\)/],
+    ['an ASIC op whose elements do not split into rows', '{"op": "ASIC", "kind": "softmax", "elements": 10, "rows": 3}', /10 elements do not split into 3 rows/],
+    ['an unknown op', '{"op": "MUL", "channel": 0}', /field op/],
+    ['an unknown field', '{"op": "RD_MAC", "channel": 0, "bank": 3}', /bank/],
+    ['a negative row', '{"op": "MAC", "channel": 0, "banks": "all", "row": -1, "col": 0, "cols": 1}', /field row/],
+    ['a fractional column count', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0, "cols": 1.5}', /field cols/],
+    ['zero bytes', '{"op": "WR_GB", "channel": 0, "bytes": 0}', /field bytes/],
+    ['a missing field', '{"op": "MAC", "channel": 0, "banks": "all", "row": 0, "col": 0}', /field cols/],
+  ];
+  for (const [what, line, message] of cases) {
+    it(what, () => {
+      // Line 1 a comment, line 2 valid, line 3 blank, line 4 the bad one.
+      const e = inputError(() => parseProgram(text('# test', GB, '', line), 'prog.jsonl', sys));
+      expect(e.message).toMatch(/^prog\.jsonl:4: /);
+      expect(e.message).toMatch(message);
+    });
+  }
+
+  it('a line that is not JSON: file:line and the expected form', () => {
+    const e = inputError(() => parseProgram(text(GB, '{"op": "RD_MAC", "channel": 0', GB), 'bad.jsonl', sys));
+    expect(e.message).toMatch(/^bad\.jsonl:2: not a JSON object/);
+    expect(e.message).toMatch(/one instruction per line/);
+    expect(inputError(() => parseProgram('[1, 2]', 'arr.jsonl', sys)).message).toMatch(/^arr\.jsonl:1: /);
+  });
+
+  it('an unknown dependency names it', () => {
+    const e = inputError(() => parseProgram(text(GB, '{"id": "m", "op": "RD_MAC", "channel": 0, "deps": ["nope"]}'), 'p.jsonl', sys));
+    expect(e.message).toMatch(/^p\.jsonl:2: depends on unknown instruction "nope"/);
+  });
+
+  it('a dependency cycle names the instructions on it (and their lines)', () => {
+    const e = inputError(() => parseProgram(text(
+      GB,
+      '{"id": "a", "op": "RD_MAC", "channel": 0, "deps": ["b"]}',
+      '{"id": "b", "op": "RD_MAC", "channel": 1, "deps": ["a"]}',
+      '{"id": "c", "op": "BARRIER", "deps": ["gb"]}',
+    ), 'cyc.jsonl', sys));
+    expect(e.message).toMatch(/dependency cycle/);
+    expect(e.message).toContain('"a" (line 2)');
+    expect(e.message).toContain('"b" (line 3)');
+    expect(e.message).not.toContain('"gb"');
+    expect(e.message).not.toContain('"c"');
+    // A self-dependency is a cycle too.
+    expect(inputError(() => parseProgram('{"id": "s", "op": "BARRIER", "deps": ["s"]}', 's.jsonl', sys)).message).toMatch(/dependency cycle among instructions "s"/);
+  });
+
+  it('duplicate ids', () => {
+    const e = inputError(() => parseProgram(text(GB, GB), 'dup.jsonl', sys));
+    expect(e.message).toMatch(/^dup\.jsonl:2: duplicate instruction id "gb"/);
+  });
+
+  it('an empty program', () => {
+    expect(inputError(() => parseProgram('# nothing\n\n', 'empty.jsonl', sys)).message).toMatch(/^empty\.jsonl: the program has no instructions/);
+  });
+
+  it('generated programs (no lines) say which instruction', () => {
+    const e = inputError(() => buildProgram([{ op: 'MAC', channel: 0, banks: 'all', row: 0, col: 0, cols: 65 }], sys, 'gen'));
+    expect(e.message).toMatch(/^gen: instruction 1: columns 0\.\.64 run past/);
+  });
+});
+
+describe('bad GEMV sizes (library)', () => {
+  it('zero, negative and fractional sizes', () => {
+    expect(inputError(() => runGemv(sys, 0, 16)).message).toMatch(/rows must be a positive integer, got 0/);
+    expect(inputError(() => runGemv(sys, 16, -3)).message).toMatch(/cols must be a positive integer, got -3/);
+    inputError(() => runGemv(sys, 2.5, 16));
+  });
+
+  it('a matrix larger than the memory', () => {
+    // pim-gpt holds 2^31 BF16 weights; 65536 x 65536 = 2^32.
+    expect(inputError(() => runGemv(sys, 65536, 65536)).message).toMatch(/needs 32768 rows in every bank .* banks have 16384 rows/);
+  });
+});
+
+/** Command records as commandLogSink.ts writes them. */
+function logOf(program: ReturnType<typeof parseProgram>, system = sys) {
+  const records: CommandRecord[] = [];
+  const stats = runProgram(system, program, {
+    fidelity: 'command',
+    onCommand: (cmd, channel, rank, group, bank, row, column, cycle) => {
+      const command = COMMAND_NAMES[cmd];
+      const reach = COMMANDS[command].reach;
+      records.push({ cycle, channel, rank, command, row, column, bankgroup: reach === 'bank' || reach === 'bankgroup' ? group : -1, bank: reach === 'bank' ? bank : -1 });
+    },
+  });
+  return { stats, records };
+}
+
+describe('example programs (traces/programs)', () => {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.jsonl')).sort();
+
+  it('there are the three documented examples', () => {
+    expect(files).toEqual(['kv-cache-mac.jsonl', 'single-row-mac.jsonl', 'two-chunk-gemv.jsonl']);
+    const readme = readFileSync(join(EXAMPLES, 'README.md'), 'utf8');
+    for (const f of files) expect(readme).toContain(f);
+  });
+
+  for (const f of files) {
+    it(`${f}: same result in both fidelities; the log passes the checker; round-trips`, () => {
+      const prog = parseProgram(readFileSync(join(EXAMPLES, f), 'utf8'), f, sys);
+      const fast = runProgram(sys, prog, { fidelity: 'fast' });
+      const { stats, records } = logOf(prog);
+      expect({ ...fast, fidelity: 'command' }).toEqual(stats);
+      const v = checkCommandLog([...records].sort((a, b) => a.channel - b.channel || a.cycle - b.cycle), sys.memory);
+      expect(v.map((x) => formatViolation(x, f))).toEqual([]);
+      // formatProgram writes a program that parses to the same instructions.
+      const again = parseProgram(formatProgram(prog), f, sys);
+      expect(runProgram(sys, again).cycles).toBe(stats.cycles);
+    });
+  }
+
+  const t = sys.memory.timing as Required<typeof sys.memory.timing>;
+  const run = (f: string) => runProgram(sys, parseProgram(readFileSync(join(EXAMPLES, f), 'utf8'), f, sys));
+  const asicCycles = (op: Parameters<typeof asicLatencyPs>[0]) => Math.ceil(asicLatencyPs(op, sys.asic) / sys.memory.tCK_ps);
+
+  it('single-row-mac: 373 cycles by hand', () => {
+    // WRGB x 64 at 0, 2, .., 126; ACT16 127; MAC16 127 + nRCDMAC = 183 .. 183 + 63 x 2 = 309;
+    // RDMAC16 309 + nRDMAC = 321; data on the host 321 + nCL + nBL = 373.
+    const s = run('single-row-mac.jsonl');
+    expect(s.cycles).toBe(63 * 2 + 1 + t.nRCDMAC + 63 * 2 + t.nRDMAC + t.nCL + t.nBL);
+    expect(s.cycles).toBe(373);
+    expect(s.commands).toEqual({ WRGB: 8 * 64, ACT16: 8, MAC16: 8 * 64, RDMAC16: 8 });
+  });
+
+  it('two-chunk-gemv: 774 cycles of PIM work, then the ASIC reduce of 128 elements', () => {
+    // Chunk 0 as above: RDMAC16 at 321. The second WR_GB waits for the read-to-write turnaround
+    // nCL + nBL + 2 - nCWL = 48: WRGB 369 .. 495; PREA 496; ACT16 496 + nRP = 528; MAC16 584 .. 710;
+    // RDMAC16 722; data 774; then reduce(128) on the ASIC.
+    const s = run('two-chunk-gemv.jsonl');
+    expect(s.cycles).toBe(774 + asicCycles({ kind: 'reduce', elements: 128 }));
+    expect(s.commands).toEqual({ WRGB: 8 * 128, PREA: 8, ACT16: 16, MAC16: 8 * 128, RDMAC16: 16 });
+  });
+
+  it('kv-cache-mac: 361 cycles of PIM work, then softmax of 38 scores', () => {
+    // ACT (bank 5) 0; WR at nRCDWR = 28, 30, 32, 34; WRGB x 64 at 36 .. 162; PREA at 163 (WR -> PREA
+    // needs 34 + nCWL + nBL + nWR = 75); ACT16 163 + nRP = 195; MAC16 195 + 56 = 251 .. 257;
+    // RDMAC16 269; MAC16 271 .. 277; RDMAC16 289; MAC16 291 .. 297; RDMAC16 309; data at 361.
+    const s = run('kv-cache-mac.jsonl');
+    expect(s.cycles).toBe(361 + asicCycles({ kind: 'softmax', elements: 38, rows: 1 }));
+    expect(s.commands).toEqual({ ACT: 8, WR: 32, WRGB: 8 * 64, PREA: 8, ACT16: 8, MAC16: 8 * 12, RDMAC16: 8 * 3 });
+  });
+
+  it('on hbm-pim (32-column rows, 512 B buffer) they are rejected with file:line', () => {
+    const e = inputError(() => parseProgram(readFileSync(join(EXAMPLES, 'single-row-mac.jsonl'), 'utf8'), 'single-row-mac.jsonl', hbm));
+    expect(e.message).toMatch(/^single-row-mac\.jsonl:6: WR_GB of 2048 B exceeds the 512 B global buffer/);
+  });
+});
+
+describe('hand-built programs from objects', () => {
+  it('a program of InstructionInput objects runs like its JSON-lines text', () => {
+    const items: InstructionInput[] = [
+      { id: 'gb', op: 'WR_GB', channel: 'all', bytes: 512 },
+      { id: 'm', op: 'MAC', channel: 'all', banks: 'all', row: 3, col: 0, cols: 16, deps: ['gb'] },
+      { id: 'r', op: 'RD_MAC', channel: 'all', deps: ['m'] },
+    ];
+    const a = runProgram(sys, buildProgram(items, sys));
+    const b = runProgram(sys, parseProgram(items.map((i) => JSON.stringify(i)).join('\n'), 'x.jsonl', sys));
+    expect(b.cycles).toBe(a.cycles);
+  });
+});
