@@ -14,8 +14,9 @@ import { register as run } from './cli/run.js';
 import { register as simulateCmd } from './cli/simulate.js';
 import { register as baseline } from './cli/baseline.js';
 import { register as report } from './cli/report.js';
+import { register as merge } from './cli/merge.js';
 
-const COMMANDS = [trace, check, list, run, gemv, simulateCmd, baseline, report, start] as const;
+const COMMANDS = [trace, check, list, run, gemv, simulateCmd, baseline, report, merge, start] as const;
 
 export function buildProgram(): Command {
   const program = new Command('pimsim')

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parseCommandLog } from '../dram/commandLog.js';
 import { checkCommandLog, formatViolation } from '../dram/checker.js';
 import { loadMemory } from '../spec/presets.js';
+import { loadSystem } from '../spec/system.js';
 import { InputError } from '../spec/errors.js';
 import { addSetOption } from './common.js';
 
@@ -12,9 +13,10 @@ export function register(program: Command): void {
     .command('check <command-log>')
     .description('check every timing rule and bank-state transition in a command log; exit 1 on any violation')
     .option('--memory <preset>', 'memory preset the log was produced with', 'gddr6')
+    .option('--system <preset>', 'check a PIM run: the system preset (its memory, PIM rules and derived PU/link rules)')
     .option('--max <n>', 'print at most n violations', '50');
-  addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; max: string; set: string[] }) => {
-    const spec = loadMemory(o.memory, o.set);
+  addSetOption(cmd, 'memory (or, with --system, system) preset').action((file: string, o: { memory: string; system?: string; max: string; set: string[] }) => {
+    const spec = o.system ? loadSystem(o.system, o.set).memory : loadMemory(o.memory, o.set);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

@@ -61,6 +61,8 @@ export const SystemPresetSchema = z.strictObject({
   globalBuffer: z.strictObject({ bytes: posInt }),
   link: z.strictObject({ bandwidthPerChannel: z.union([z.string(), z.number().positive()]) }),
   asic: z.string(),
+  /** Fields of the ASIC preset to override, as a nested object (e.g. {"clock": "100 MHz"}). */
+  asicOverrides: z.record(z.string(), z.unknown()).optional(),
   sources: z.record(z.string(), z.string()),
   assumptions: z.array(z.string()),
 });
@@ -166,7 +168,7 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     globalBufferBytes: p.globalBuffer.bytes,
     linkBytesPerSecond,
     linkCyclesPerAccess,
-    asic: loadAsic(p.asic),
+    asic: loadAsic(p.asic, flatten(p.asicOverrides ?? {})),
     preset: p,
     sources: p.sources,
     assumptions: [...base.assumptions, ...p.assumptions],
