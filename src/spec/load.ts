@@ -109,6 +109,9 @@ export function applyOverrides(obj: JsonObject, sets: readonly string[], file: s
     const path = s.slice(0, eq).split('.');
     let node: JsonObject = out;
     for (const key of path.slice(0, -1)) {
+      // A missing section is created (override maps such as memoryOverrides start empty); a name
+      // the schema does not know is still rejected when the result is validated.
+      if (node[key] === undefined) node[key] = {};
       const next = node[key];
       if (!isObject(next)) throw new InputError(`--set ${s}: "${key}" is not a section of this preset`, file);
       node = next;
