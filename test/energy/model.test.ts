@@ -77,7 +77,7 @@ describe('energyOf on a tiny pim-gpt run, recomputed by hand', () => {
   it('without an op list, ASIC dynamic energy is busy power x busy time', () => {
     const r = energyOf(stats, system, aim);
     expect(component(r, 'asicDynamic')).toBeCloseTo(BUSY * stats.asicBusyNs, 6);
-    expect(r.components.find((c) => c.name === 'asicDynamic')!.formula).toMatch(/0\.94 W x 54 ns busy/);
+    expect(r.components.find((c) => c.name === 'asicDynamic')!.formula).toContain(`0.94 W x ${stats.asicBusyNs} ns busy`);
   });
 
   it('reports the formula of each component', () => {

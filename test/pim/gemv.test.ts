@@ -15,8 +15,8 @@
  *   - result readout: the last RDMAC16's data reaches the host nCL + nBL = 52 cycles later;
  *   - refresh: every nREFI (3333) cycles the banks are blocked for nRFC (210) more than a row switch,
  *     so the channel's time stretches by 1 / (1 - 210 / 3333);
- *   - then the ASIC adds the 4 chunks' partials: 4096 x 3 additions on the 32-lane add unit:
- *     ceil(12288 / 32) + 1 stage + 2 pipeline cycles = 387 ASIC cycles at 1 GHz = 774 DRAM cycles.
+ *   - then the ASIC adds the 4 chunks' partials: 4096 x 3 additions on the 128-lane add unit:
+ *     ceil(12288 / 128) + 1 stage + 2 pipeline cycles = 99 ASIC cycles at 1 GHz = 198 DRAM cycles.
  */
 import { describe, expect, it } from 'vitest';
 import { runGemv, rowCycleCap } from '../../src/pim/gemvRun.js';
@@ -60,7 +60,7 @@ describe('pim-gpt GEMV 4096 x 4096', () => {
   it('the presets hold the values the estimate is worked out from', () => {
     expect(t).toMatchObject({ nRCDMAC: 56, nRTP: 12, nRP: 32, nRAS: 54, nRC: 89, nBL: 2, nCL: 50, nCWL: 6, nRFC: 210, nREFI: 3333 });
     expect(on.pu.macSpacingCycles).toBe(2);
-    expect(on.asic.units.add).toMatchObject({ lanes: 32, pipelineCycles: 2 });
+    expect(on.asic.units.add).toMatchObject({ lanes: 128, pipelineCycles: 2 });
     expect(on.memory.controller.refresh).toBe('all-bank');
     expect(off.memory.controller.refresh).toBe('off');
   });
@@ -75,11 +75,11 @@ describe('pim-gpt GEMV 4096 x 4096', () => {
 
   it('cycles within 10% of the hand estimate, refresh on and off', () => {
     const eOn = estimate(on, 4096, 4096), eOff = estimate(off, 4096, 4096);
-    // 128 x 228 + (4 x 128 + 3 x 48) + 52 = 29892; x 1 / (1 - 210/3333) = 31902; + 774 = 32676.
+    // 128 x 228 + (4 x 128 + 3 x 48) + 52 = 29892; x 1 / (1 - 210/3333) = 31902; + 198 = 32100.
     expect(eOff.rowCycle).toBe(228);
-    expect(eOff.tail).toBe(774);
-    expect(eOn.cycles).toBeCloseTo(29892 / (1 - 210 / 3333) + 774, 6);
-    expect(eOff.cycles).toBe(29892 + 774);
+    expect(eOff.tail).toBe(198);
+    expect(eOn.cycles).toBeCloseTo(29892 / (1 - 210 / 3333) + 198, 6);
+    expect(eOff.cycles).toBe(29892 + 198);
     expect(Math.abs(rOn.stats.cycles / eOn.cycles - 1)).toBeLessThan(0.1);
     expect(Math.abs(rOff.stats.cycles / eOff.cycles - 1)).toBeLessThan(0.1);
     // Refresh costs about nRFC / nREFI = 6.3% of the channel time.
