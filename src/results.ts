@@ -10,6 +10,9 @@ import { compareBaselines, type BaselineComparison } from './compare.js';
 import { parameterCount } from './model/spec.js';
 import type { CommandName } from './dram/commands.js';
 import type { Tier } from './baselines/index.js';
+import { formatPrecisionPlan, type PrecisionPlan } from './model/precision.js';
+import { explainLowBit, type LowBitExplanation } from './pim/lowbitBounds.js';
+import { energyField } from './energy/figures.js';
 
 export const RESULT_KIND = 'pimsim.simulation';
 
@@ -31,7 +34,9 @@ export interface SimulationResult {
     readonly promptMode: string;
     readonly fidelity: string;
     readonly packing: string;
+    /** The precision plan in compact form ("ternary,lm-head=bf16,attention=bf16"). */
     readonly precision: string;
+    readonly precisionPlan: PrecisionPlan;
   };
   /** Per processed token (prompt tokens first), columnar. */
   readonly perToken: { readonly position: number[]; readonly phase: ('prompt' | 'generate')[]; readonly latencyNs: number[] };
@@ -67,6 +72,8 @@ export interface SimulationResult {
     readonly table: string;
   };
   readonly baselines: readonly BaselineComparison[];
+  /** Which bound limits the run per weight format, and the published accuracy cost of the formats. */
+  readonly lowBit: LowBitExplanation;
   /** Where the headline comparison sits: tier B (optimised runtime); PIM-GPT's own setting is tier C. */
   readonly headlineTier: Tier;
   readonly assumptions: readonly string[];
@@ -85,8 +92,23 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
   const totalNs = lat.reduce((a, b) => a + b, 0);
   const gen = sim.tokens.filter((t) => t.phase === 'generate');
   const meanGen = gen.length ? gen.reduce((a, t) => a + t.latencyNs, 0) / gen.length : totalNs / sim.tokens.length;
-  const energy: EnergyReport = energyOf(stats, system, energyTableFor(system), { asicOps: opts.asicOps, rowOpenNsPerChannel: stats.rowOpenNs });
-  const perTokenPj = energy.totalPj / sim.tokens.length;
+  const table = energyTableFor(system);
+  const energy: EnergyReport = energyOf(stats, system, table, {
+    asicOps: opts.asicOps, rowOpenNsPerChannel: stats.rowOpenNs, bankColumnsByFormat: sim.formats.bankColumnsByFormat,
+  });
+  // energyOf charges one column of global-buffer reads per MAC; low-bit MACs read more (lowbitStats.ts).
+  const byComponentPj = Object.fromEntries(energy.components.map((c) => [c.name, c.energyPj])) as Record<string, number>;
+  const formulas = Object.fromEntries(energy.components.map((c) => [c.name, c.formula])) as Record<string, string>;
+  let totalPj = energy.totalPj;
+  const extraBits = sim.formats.extraGlobalBufferReadBits;
+  if (extraBits > 0) {
+    const e = energyField(table, 'pim.globalBuffer.readPerBit', 'low-bit global-buffer reads');
+    const copies = table.preset.pim.globalBuffer?.copies ?? 1;
+    byComponentPj.globalBufferReadLowBit = extraBits * copies * e.pj;
+    formulas.globalBufferReadLowBit = `${extraBits} extra bits read by low-bit MACs (reads per column x ${system.pu.globalBufferReadBits} bits beyond the one column energyOf counts) x ${copies} copies x ${e.formula}/bit`;
+    totalPj += byComponentPj.globalBufferReadLowBit;
+  }
+  const perTokenPj = totalPj / sim.tokens.length;
   const meanTokenNs = totalNs / sim.tokens.length;
   const config = {
     model: {
@@ -106,11 +128,13 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
     promptMode: 'prompt tokens processed one at a time, like generated ones (as PIM-GPT does); no batched prefill',
     fidelity: sim.fidelity,
     packing: sim.layout.packing,
-    precision: 'bf16',
+    precision: formatPrecisionPlan(sim.precision),
+    precisionPlan: sim.precision,
     sets: opts.sets ?? {},
   };
   const baselines = compareBaselines({
     model, positions: sim.tokens.map((t) => t.position), pimLatencyNsPerToken: meanTokenNs, pimEnergyPjPerToken: perTokenPj, devices: opts.devices,
+    precision: sim.precision,
   });
   const b = sim.breakdownNs;
   return {
@@ -127,18 +151,18 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
     },
     breakdownNs: b,
     stats: {
-      rowHitRate: stats.rowHitRate, puUtilization: stats.puUtilization, macCommands: stats.macCommands, activations: stats.activations,
+      rowHitRate: stats.rowHitRate, puUtilization: sim.formats.puUtilization, macCommands: stats.macCommands, activations: stats.activations,
       internalBandwidthGBs: stats.internalBandwidthGBs, externalBytes: stats.externalBytes, asicBusyNs: stats.asicBusyNs, rowOpenNs: stats.rowOpenNs,
       commands: stats.commands, perChannelBusyNs: stats.perChannel.map((c) => c.busyNs), instructions: stats.instructions,
     },
     mapping: { rowsUsedPerBank: sim.layout.rowsUsed, packing: sim.layout.packing },
     energy: {
-      totalPj: energy.totalPj, perTokenPj, averagePowerMw: energy.averagePowerMw,
-      byComponentPj: Object.fromEntries(energy.components.map((c) => [c.name, c.energyPj])),
-      formulas: Object.fromEntries(energy.components.map((c) => [c.name, c.formula])),
+      totalPj, perTokenPj, averagePowerMw: stats.ns > 0 ? totalPj / stats.ns : 0,
+      byComponentPj, formulas,
       table: energy.table,
     },
     baselines,
+    lowBit: explainLowBit(system, sim.formats, sim.breakdownNs),
     headlineTier: 'B',
     assumptions: [...new Set([...system.assumptions, ...model.assumptions, ...system.asic.assumptions, ...energy.assumptions])],
   };

@@ -16,6 +16,8 @@ import type { Datapath } from './pim/datapath.js';
 import type { CommandSink } from './dram/controller.js';
 import { asicOpsOf } from './energy/index.js';
 import type { AsicOp } from './asic/latency.js';
+import { BF16_PLAN, parsePrecisionPlan, type PrecisionPlan } from './model/precision.js';
+import { lowBitRunStats, type LowBitRunStats } from './pim/lowbitStats.js';
 
 export const PIMSIM_VERSION = '0.1.0';
 export const RESULT_SCHEMA_VERSION = 1;
@@ -30,6 +32,8 @@ export interface SimulateOptions {
   readonly tokens: number;
   readonly fidelity?: Fidelity;
   readonly packing?: Packing;
+  /** Weight formats per role (a plan or its compact form "ternary,lm-head=bf16"); default all bf16. */
+  readonly precision?: PrecisionPlan | string;
   readonly modelSets?: readonly string[];
   readonly systemSets?: readonly string[];
   /** Called after each token (for progress bars). */
@@ -69,6 +73,10 @@ export interface Simulation {
   readonly fidelity: Fidelity;
   /** Every ASIC op the run executed (for the energy model). */
   readonly asicOps: readonly AsicOp[];
+  /** The precision plan run (attention resolved; layout.precision). */
+  readonly precision: PrecisionPlan;
+  /** Bank columns and MACs per weight format, PU utilization at each format's column time. */
+  readonly formats: LowBitRunStats;
 }
 
 function resolve(opts: SimulateOptions): { model: ModelSpec; system: SystemSpec } {
@@ -86,7 +94,11 @@ export function simulate(opts: SimulateOptions): Simulation {
   if (prompt + generated > model.context) {
     throw new InputError(`prompt (${prompt}) + tokens (${generated}) exceeds ${model.name}'s context of ${model.context}`);
   }
-  const layout = layoutModel(model, system, opts.packing);
+  const plan = typeof opts.precision === 'string' ? parsePrecisionPlan(opts.precision) : (opts.precision ?? BF16_PLAN);
+  const layout = layoutModel(model, system, opts.packing, plan);
+  if (opts.datapath && Object.values(layout.plans).some((p) => Object.values(p).some((g) => g.precision !== 'bf16'))) {
+    throw new InputError('functional GPT runs place BF16 weights; low-bit precisions are functional at the GEMV level (pimsim gemv --precision ... --functional)');
+  }
   const machine = new PimMachine(system, { fidelity: opts.fidelity, datapath: opts.datapath, onCommand: opts.onCommand });
   const tokens: TokenRecord[] = [];
   const total = prompt + generated;
@@ -116,7 +128,10 @@ export function simulate(opts: SimulateOptions): Simulation {
     asic: asic / n,
     waiting: (b.waiting - asic) / n,
   };
-  return { layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity, asicOps };
+  return {
+    layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity, asicOps,
+    precision: layout.precision, formats: lowBitRunStats(machine),
+  };
 }
 
 /** A stable hash of the resolved configuration, so results can be matched to their inputs. */

@@ -1,4 +1,4 @@
-/** `pimsim gemv`: map and run one BF16 matrix-vector product on a PIM system. */
+/** `pimsim gemv`: map and run one matrix-vector product (BF16 or low-bit) on a PIM system. */
 import type { Command } from 'commander';
 import { loadSystem } from '../spec/system.js';
 import { runGemv } from '../pim/gemvRun.js';
@@ -6,6 +6,8 @@ import { tfjsGemv, maxRelError } from '../pim/reference.js';
 import { openCommandLog } from '../dram/commandLogSink.js';
 import { InputError } from '../spec/errors.js';
 import { addSetOption, printJson, printTable } from './common.js';
+import { PrecisionSchema } from '../model/precision.js';
+import { PRECISIONS } from '../model/ops.js';
 
 function int(v: string, name: string): number {
   const n = Number(v);
@@ -16,59 +18,78 @@ function int(v: string, name: string): number {
 export function register(program: Command): void {
   const cmd = program
     .command('gemv')
-    .description('map an M x K BF16 matrix onto the PIM banks, run y = W x, and report timing (and numbers with --functional)')
+    .description('map an M x K matrix (BF16 or low-bit) onto the PIM banks, run y = W x, and report timing (and numbers with --functional)')
     .requiredOption('--rows <M>', 'output rows')
     .requiredOption('--cols <K>', 'input columns')
-    .option('--system <preset>', 'system preset name or path', 'pim-gpt')
-    .option('--functional', 'compute real numbers and compare with a float32 TensorFlow.js reference')
+    .option('--system <preset>', 'system preset name or path (default: pim-gpt, or pim-gpt-lowbit for a low-bit --precision)')
+    .option('--functional', 'compute real numbers: BF16 against a float32 TensorFlow.js reference; low-bit formats bit-exact against the plain integer GEMV')
     .option('--seed <n>', 'seed of the random weights and input', '1')
     .option('--fidelity <mode>', 'fast (one event per MAC run) | command (one event per command)', 'fast')
-    .option('--precision <p>', 'weight precision (bf16 until the low-bit PUs land)', 'bf16')
+    .option('--precision <p>', `weight format: ${PRECISIONS.join(' | ')}`, 'bf16')
     .option('--json', 'print one JSON object')
     .option('--command-log <file>', 'write every issued command as CSV');
-  addSetOption(cmd, 'system preset').action(async (o: { rows: string; cols: string; system: string; functional?: boolean; seed: string; fidelity: string; precision: string; json?: boolean; commandLog?: string; set: string[] }) => {
+  addSetOption(cmd, 'system preset').action(async (o: { rows: string; cols: string; system?: string; functional?: boolean; seed: string; fidelity: string; precision: string; json?: boolean; commandLog?: string; set: string[] }) => {
     if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
-    const system = loadSystem(o.system, o.set);
-    if (!system.pu.formats.includes(o.precision as never)) {
-      throw new InputError(`--precision ${o.precision}: the ${system.name} PUs support ${system.pu.formats.join(', ')}`);
+    const p = PrecisionSchema.safeParse(o.precision);
+    if (!p.success) throw new InputError(`--precision expects one of ${PRECISIONS.join(', ')}, got "${o.precision}"`);
+    const precision = p.data;
+    const system = loadSystem(o.system ?? (precision === 'bf16' ? 'pim-gpt' : 'pim-gpt-lowbit'), o.set);
+    if (!system.pu.formats.includes(precision)) {
+      throw new InputError(`--precision ${precision}: the ${system.name} PUs support ${system.pu.formats.join(', ')}; use a system with low-bit PUs, e.g. --system pim-gpt-lowbit`);
     }
     const rows = int(o.rows, '--rows'), cols = int(o.cols, '--cols');
     const log = o.commandLog ? openCommandLog(o.commandLog) : undefined;
     let r;
     try {
-      r = runGemv(system, rows, cols, { functional: o.functional, seed: int(o.seed, '--seed'), fidelity: o.fidelity, onCommand: log?.sink });
+      r = runGemv(system, rows, cols, { functional: o.functional, seed: int(o.seed, '--seed'), fidelity: o.fidelity, onCommand: log?.sink, precision });
       log?.writer.commit();
     } catch (e) {
       log?.writer.abort();
       throw e;
     }
     const s = r.stats;
-    let functional: { maxRelError: number; reference: string } | undefined;
-    if (o.functional) {
+    let functional: { maxRelError: number; reference: string; bitExact?: boolean; mismatches?: number; quantizationRelError?: number } | undefined;
+    if (o.functional && r.lowBit) {
+      // Bit-exact against the integer reference; the error against float32 on the unquantized
+      // weights and input is the quantization error (informative).
+      const ref = await tfjsGemv(r.weights!, r.input!, rows, cols);
+      functional = {
+        maxRelError: maxRelError(r.lowBit.output, r.lowBit.reference), reference: 'plain integer GEMV over the same codes (src/quant/intGemv.ts)',
+        bitExact: r.lowBit.mismatches === 0, mismatches: r.lowBit.mismatches, quantizationRelError: maxRelError(r.lowBit.output, ref.y),
+      };
+    } else if (o.functional) {
       const ref = await tfjsGemv(r.weights!, r.input!, rows, cols);
       functional = { maxRelError: maxRelError(r.output!, ref.y), reference: `tfjs float32 (${ref.backend})` };
     }
+    const unit = r.plan.unit;
     const out = {
-      system: system.name, rows, cols, precision: o.precision, fidelity: s.fidelity,
+      system: system.name, rows, cols, precision, fidelity: s.fidelity,
+      pu: { pack: unit.pack, weightsPerColumn: unit.weightsPerColumn, lanes: unit.lanes, activationBits: unit.activationBits, gbReadsPerColumn: unit.gbReadsPerColumn, macSpacingCycles: unit.macSpacingCycles },
       cycles: s.cycles, ns: s.ns, macCommands: s.macCommands, activations: s.activations, rowHitRate: s.rowHitRate,
-      puUtilization: s.puUtilization, puUtilizationCap: r.puUtilizationCap, puUtilizationCapWithRefresh: r.puUtilizationCapWithRefresh,
+      puUtilization: r.formats.puUtilization, puUtilizationCap: r.puUtilizationCap, puUtilizationCapWithRefresh: r.puUtilizationCapWithRefresh,
       internalBandwidthGBs: s.internalBandwidthGBs, peakInternalBandwidthGBs: s.peakInternalBandwidthGBs, internalBandwidthFraction: s.internalBandwidthFraction,
-      mapping: { chunks: r.plan.chunks, chunkColumns: r.plan.chunkCols, segmentsPerRow: r.plan.segmentsPerRow, rowsPerBank: r.plan.dramRowsPerBank },
+      mapping: { chunks: r.plan.chunks, chunkColumns: r.plan.chunkCols, segmentsPerRow: r.plan.segmentsPerRow, rowsPerBank: r.plan.dramRowsPerBank, scaleColumns: r.plan.scaleCols },
       breakdownNs: s.breakdownNs, commands: s.commands,
       ...(functional ?? {}),
     };
     if (o.json) return printJson(out);
     printTable([
-      ['gemv', `${rows} x ${cols} ${o.precision} on ${system.name} (${s.fidelity} fidelity)`],
+      ['gemv', `${rows} x ${cols} ${precision} on ${system.name} (${s.fidelity} fidelity)`],
+      ...(precision !== 'bf16' ? [['low-bit unit', `${unit.pack}: ${unit.weightsPerColumn} weights per column, ${unit.lanes} lanes, ${unit.activationBits}-bit activations, ${unit.gbReadsPerColumn} buffer read(s) per column, MAC every ${unit.macSpacingCycles} cycles`] as const] : []),
       ['time', `${s.cycles} cycles, ${s.ns.toFixed(1)} ns`],
       ['mapping', `${r.plan.chunks} chunk(s) of ${r.plan.chunkCols} columns, ${r.plan.segmentsPerRow} segment(s) per row, ${r.plan.dramRowsPerBank} rows per bank`],
       ['MAC commands', s.macCommands],
       ['bank activations', s.activations],
       ['row hit rate', `${(100 * s.rowHitRate).toFixed(2)}%`],
-      ['PU utilization', `${(100 * s.puUtilization).toFixed(1)}% (row-cycle cap ${(100 * r.puUtilizationCap).toFixed(1)}%, ${(100 * r.puUtilizationCapWithRefresh).toFixed(1)}% with refresh)`],
+      ['PU utilization', `${(100 * r.formats.puUtilization).toFixed(1)}% (row-cycle cap ${(100 * r.puUtilizationCap).toFixed(1)}%, ${(100 * r.puUtilizationCapWithRefresh).toFixed(1)}% with refresh)`],
       ['internal bandwidth', `${s.internalBandwidthGBs.toFixed(1)} GB/s of ${s.peakInternalBandwidthGBs.toFixed(1)} peak`],
       ['breakdown (ns/channel)', Object.entries(s.breakdownNs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')],
-      ...(functional ? [['max rel. error', `${functional.maxRelError.toExponential(3)} vs ${functional.reference}`] as const] : []),
+      ...(functional && functional.bitExact !== undefined
+        ? [
+          ['vs integer reference', functional.bitExact ? 'bit-exact' : `${functional.mismatches} of ${rows} outputs differ (max rel. error ${functional.maxRelError.toExponential(3)})`] as const,
+          ['quantization error', `${functional.quantizationRelError!.toExponential(3)} max rel. vs float32 on the unquantized weights and input`] as const,
+        ]
+        : functional ? [['max rel. error', `${functional.maxRelError.toExponential(3)} vs ${functional.reference}`] as const] : []),
     ]);
   });
 }

@@ -6,6 +6,12 @@ import { buildResult, type SimulationResult } from '../results.js';
 import { InputError } from '../spec/errors.js';
 import { writeFileAtomic } from '../util/output.js';
 import { addSetOption, printJson, printTable } from './common.js';
+import { parsePrecisionPlan, PRECISION_ROLES, type PrecisionPlan } from '../model/precision.js';
+
+/** The default system for a plan: pim-gpt for all-bf16 linear layers, else its low-bit variant. */
+export function defaultSystemFor(plan: PrecisionPlan): string {
+  return PRECISION_ROLES.every((r) => (plan.overrides[r] ?? plan.default) === 'bf16' || r === 'attention') ? 'pim-gpt' : 'pim-gpt-lowbit';
+}
 
 function int(v: string, name: string): number {
   const n = Number(v);
@@ -18,7 +24,8 @@ export function register(program: Command): void {
     .command('simulate')
     .description('simulate GPT token generation on a PIM system: per-token latency, breakdown, energy, and speedup over GPU/CPU baselines')
     .requiredOption('--model <name>', 'model preset name or path (pimsim list models)')
-    .option('--system <preset>', 'system preset name or path', 'pim-gpt')
+    .option('--system <preset>', 'system preset name or path (default: pim-gpt, or pim-gpt-lowbit when --precision names a low-bit format)')
+    .option('--precision <plan>', 'weight formats: bf16 | int8 | ternary | binary, with per-role overrides, e.g. ternary,lm-head=bf16,attention=bf16 (roles: qkv, attn-out, ffn-up, ffn-down, lm-head, attention)', 'bf16')
     .option('--prompt <P>', 'prompt tokens, processed one at a time before generation', '1')
     .option('--tokens <N>', 'tokens to generate', '32')
     .option('--fidelity <mode>', 'fast (exact, skips repeated work) | command (one event per command)', 'fast')
@@ -29,18 +36,20 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the result document (JSON) to a file')
     .option('--progress', 'show a progress bar on stderr');
   addSetOption(cmd, 'system preset').action((o: {
-    model: string; system: string; prompt: string; tokens: string; fidelity: string; packing?: string; devices?: string;
+    model: string; system?: string; precision: string; prompt: string; tokens: string; fidelity: string; packing?: string; devices?: string;
     modelSet: string[]; json?: boolean; out?: string; progress?: boolean; set: string[];
   }) => {
     if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
     if (o.packing !== undefined && o.packing !== 'fast' && o.packing !== 'dense') throw new InputError(`--packing expects fast or dense, got "${o.packing}"`);
     const prompt = int(o.prompt, '--prompt'), tokens = int(o.tokens, '--tokens');
+    const precision = parsePrecisionPlan(o.precision);
+    const system = o.system ?? defaultSystemFor(precision);
     const bar = o.progress ? new SingleBar({ format: 'simulating {bar} {value}/{total} tokens | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : undefined;
     bar?.start(prompt + tokens, 0);
     let result: SimulationResult;
     try {
       const sim = simulate({
-        model: o.model, system: o.system, prompt, tokens, fidelity: o.fidelity, packing: o.packing as 'fast' | 'dense' | undefined,
+        model: o.model, system, precision, prompt, tokens, fidelity: o.fidelity, packing: o.packing as 'fast' | 'dense' | undefined,
         systemSets: o.set, modelSets: o.modelSet, onToken: (i) => bar?.update(i + 1),
       });
       result = buildResult(sim, { asicOps: sim.asicOps, devices: o.devices?.split(',').map((d) => d.trim()), sets: { system: o.set, model: o.modelSet } });
@@ -59,6 +68,7 @@ export function printSummary(r: SimulationResult): void {
   const us = (ns: number) => `${(ns / 1000).toFixed(2)} us`;
   printTable([
     ['model', `${c.model.name} (${(c.model.parameters / 1e6).toFixed(0)}M parameters) on ${c.system.name}`],
+    ['precision', c.precision],
     ['tokens', `${c.prompt} prompt + ${c.tokens} generated (${c.promptMode})`],
     ['latency per token', `mean ${us(s.meanTokenNs)}; first ${us(r.perToken.latencyNs[0])}, last ${us(r.perToken.latencyNs[r.perToken.latencyNs.length - 1])}`],
     ['throughput', `${s.tokensPerSecond.toFixed(1)} tokens/s`],
@@ -73,4 +83,7 @@ export function printSummary(r: SimulationResult): void {
     const row = r.baselines.filter((x) => x.device === d).map((x) => `${x.tier}: ${x.speedup.toFixed(1)}x / ${x.energyEfficiency.toFixed(1)}x`);
     process.stdout.write(`  ${d.padEnd(16)} ${row.join('   ')}\n`);
   }
+  process.stdout.write(`\nbound: ${r.lowBit.explanation}\n`);
+  for (const a of r.lowBit.accuracy) process.stdout.write(`accuracy: ${a.summary}\n`);
+  if (r.lowBit.accuracy.some((a) => a.precision !== 'bf16')) process.stdout.write(`  (${r.lowBit.accuracyCaveat})\n`);
 }

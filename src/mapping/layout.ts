@@ -11,6 +11,10 @@
  * - V: stored transposed: row (head, d) holds V[t, head, d] over t, so S.V is a GEMV whose input,
  *   the head's probabilities, is broadcast through the global buffer; d goes to bank d mod 16.
  *   Contexts longer than a row are split into chunks of one row each, summed on the ASIC.
+ *
+ * Precision: each linear layer in the format the precision plan gives its role (mapping/gemv.ts
+ * places packed low-bit codes and their scales); the KV cache and attention matmuls stay BF16
+ * unless the plan names `attention` explicitly (pimPrecisionPlan).
  */
 import { InputError } from '../spec/errors.js';
 import type { SystemSpec } from '../spec/system.js';
@@ -18,6 +22,7 @@ import type { ModelSpec } from '../model/spec.js';
 import type { GemvRole } from '../model/ops.js';
 import { weightShape } from '../model/block.js';
 import { densestChunks, planGemv, type GemvPlan } from './gemv.js';
+import { BF16_PLAN, precisionFor, type PrecisionPlan } from '../model/precision.js';
 
 export interface KvLayout {
   /** Columns per head vector (headDim / elements per column). */
@@ -41,6 +46,8 @@ export interface KvLayout {
 export interface ModelLayout {
   readonly model: ModelSpec;
   readonly system: SystemSpec;
+  /** The precision plan placed (attention resolved, see pimPrecisionPlan). */
+  readonly precision: PrecisionPlan;
   /** plans[layer][role]; the LM head is plans[layers]['lm-head']. */
   readonly plans: readonly Partial<Record<GemvRole, GemvPlan>>[];
   readonly kv: readonly KvLayout[];
@@ -60,17 +67,37 @@ export type Packing = 'fast' | 'dense';
  * Place a model. 'fast' packing uses the fewest K chunks per GEMV; 'dense' the chunking that needs
  * the fewest rows. The default tries 'fast' and falls back to 'dense' when the model does not fit.
  */
-export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Packing): ModelLayout & { packing: Packing } {
-  if (packing) return { ...place(model, system, packing), packing };
+export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Packing, precision: PrecisionPlan = BF16_PLAN): ModelLayout & { packing: Packing } {
+  const plan = pimPrecisionPlan(precision);
+  for (const role of ['qkv', 'attn-out', 'ffn-up', 'ffn-down', 'lm-head', 'attention'] as const) {
+    const p = precisionFor(plan, role);
+    if (!system.pu.formats.includes(p)) {
+      throw new InputError(`precision ${p} for ${role}: the ${system.name} PUs support ${system.pu.formats.join(', ')}; use a system with low-bit PUs (e.g. --system pim-gpt-lowbit) or a per-role override such as ${role}=bf16`);
+    }
+  }
+  if (packing) return { ...place(model, system, packing, plan), packing };
   try {
-    return { ...place(model, system, 'fast'), packing: 'fast' };
+    return { ...place(model, system, 'fast', plan), packing: 'fast' };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    return { ...place(model, system, 'dense'), packing: 'dense' };
+    return { ...place(model, system, 'dense', plan), packing: 'dense' };
   }
 }
 
-function place(model: ModelSpec, system: SystemSpec, packing: Packing): ModelLayout {
+/**
+ * The plan as the PIM system runs it: the KV cache and attention matmuls in BF16 unless the plan
+ * overrides `attention` (K, V, Q and the probabilities are activations, never ternary or binary
+ * weights; an 8-bit KV cache is not mapped yet).
+ */
+export function pimPrecisionPlan(plan: PrecisionPlan): PrecisionPlan {
+  const attention = plan.overrides.attention ?? 'bf16';
+  if (attention !== 'bf16') {
+    throw new InputError(`attention=${attention}: the PIM mapping keeps the KV cache and the attention matmuls in bf16 (K, V and the probabilities are activations; an ${attention} KV cache is not mapped); drop the override or use attention=bf16`, '--precision');
+  }
+  return { default: plan.default, overrides: { ...plan.overrides, attention } };
+}
+
+function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision: PrecisionPlan): ModelLayout {
   const m = system.memory;
   const C = m.org.channels, banks = m.banksPerChannel;
   const e = m.accessBytes / 2;
@@ -91,7 +118,8 @@ function place(model: ModelSpec, system: SystemSpec, packing: Packing): ModelLay
     const p: Partial<Record<GemvRole, GemvPlan>> = {};
     for (const role of ['qkv', 'attn-out', 'ffn-up', 'ffn-down'] as const) {
       const { rows, cols } = weightShape(model, role);
-      p[role] = planGemv(system, rows, cols, { rowBase: row, chunks: packing === 'dense' ? densestChunks(system, rows, cols) : undefined });
+      const f = precisionFor(precision, role);
+      p[role] = planGemv(system, rows, cols, { rowBase: row, precision: f, chunks: packing === 'dense' ? densestChunks(system, rows, cols, f) : undefined });
       row += p[role]!.dramRowsPerBank;
     }
     plans.push(p);
@@ -103,13 +131,14 @@ function place(model: ModelSpec, system: SystemSpec, packing: Packing): ModelLay
   }
   const head = weightShape(model, 'lm-head');
   if (row > m.org.rows) throw new InputError(`${model.name} does not fit ${system.name} (${packing} packing): its layers need ${row} rows in every bank, the banks have ${m.org.rows}`);
-  plans.push({ 'lm-head': planGemv(system, head.rows, head.cols, { rowBase: row, chunks: packing === 'dense' ? densestChunks(system, head.rows, head.cols) : undefined }) });
+  const hf = precisionFor(precision, 'lm-head');
+  plans.push({ 'lm-head': planGemv(system, head.rows, head.cols, { rowBase: row, precision: hf, chunks: packing === 'dense' ? densestChunks(system, head.rows, head.cols, hf) : undefined }) });
   row += plans[model.layers]['lm-head']!.dramRowsPerBank;
   if (row > m.org.rows) {
     throw new InputError(`${model.name} does not fit ${system.name} (${packing} packing): it needs ${row} rows in every bank (weights and KV cache for ${model.context} tokens), the banks have ${m.org.rows}`);
   }
   return {
-    model, system, plans, kv, rowsUsed: row,
+    model, system, precision, plans, kv, rowsUsed: row,
     channelOf: (h) => h % C,
     kPlace(layer, h, t) {
       const k = kv[layer];

@@ -5,6 +5,7 @@
  * Arithmetic follows AiM: each PU multiplies 16 BF16 pairs per column and adds them through an
  * FP32 adder tree into an FP32 accumulator (src/quant/bf16.ts macColumn). RDMAC16 returns one
  * 256-bit word, i.e. the 16 accumulators rounded to BF16, and clears them (assumed).
+ * Low-bit MACs (packed codes in the banks, integer codes in the buffer) go to LowBitDatapath.
  */
 import { macColumn, roundToBf16, toBf16Bits } from '../quant/bf16.js';
 import { InputError } from '../spec/errors.js';
@@ -12,6 +13,7 @@ import type { SystemSpec } from '../spec/system.js';
 import type { Instruction } from './program.js';
 import { gelu32, layernorm32, softmax32 } from '../asic/approx.js';
 import type { ApproxParams } from '../asic/spec.js';
+import { LowBitDatapath } from './lowbitDatapath.js';
 
 export class Datapath {
   private readonly rowElems: number;
@@ -25,8 +27,11 @@ export class Datapath {
   /** Host vectors by name (float32 values). */
   readonly vectors = new Map<string, Float32Array>();
   private static readonly ZERO_ROW = new Map<number, Uint16Array>();
+  /** Integer codes, int32 accumulators and exact host vectors of the low-bit formats. */
+  readonly lowBit: LowBitDatapath;
 
   constructor(system: SystemSpec) {
+    this.lowBit = new LowBitDatapath(system);
     const m = system.memory;
     this.colElems = m.accessBytes / 2;
     this.rowElems = m.burstsPerRow * this.colElems;
@@ -47,6 +52,20 @@ export class Datapath {
     let r = this.bankRows.get(k);
     if (!r) this.bankRows.set(k, (r = new Uint16Array(this.rowElems)));
     r.set(bits, offset);
+  }
+
+  /** Preload bytes into one bank row at a byte offset (packed low-bit codes, scales). */
+  setRowBytes(channel: number, flatBank: number, row: number, bytes: Uint8Array, byteOffset = 0): void {
+    const k = this.key(channel, flatBank, row);
+    let r = this.bankRows.get(k);
+    if (!r) this.bankRows.set(k, (r = new Uint16Array(this.rowElems)));
+    new Uint8Array(r.buffer, r.byteOffset, r.byteLength).set(bytes, byteOffset);
+  }
+
+  /** A bank row as bytes (little-endian, as pack.ts lays out BF16); read-only for absent rows. */
+  rowBytes(channel: number, flatBank: number, row: number): Uint8Array {
+    const r = this.row(channel, flatBank, row);
+    return new Uint8Array(r.buffer, r.byteOffset, r.byteLength);
   }
 
   private row(channel: number, flatBank: number, row: number): Uint16Array {
@@ -79,6 +98,7 @@ export class Datapath {
     if (inst.source.op !== 'WR_GB' || !inst.source.data) return;
     const d = inst.source.data;
     const x = this.vector(d.vector, -1, inst);
+    if (d.quant) return this.lowBit.writeGlobalBuffer(channel, x, { offset: d.offset, elements: d.elements, quant: d.quant }, k);
     const segCols = Math.ceil(d.elements / this.colElems);
     const seg = Math.floor(k / segCols), inSeg = (k % segCols) * this.colElems;
     const gb = this.gb[channel];
@@ -89,8 +109,9 @@ export class Datapath {
     }
   }
 
-  /** MAC over column `col` of the open row in each listed bank (flat indexes). */
-  mac(channel: number, banks: readonly number[] | null, row: number, col: number): void {
+  /** MAC over column `col` of the open row in each listed bank (flat indexes); `ins` and `seg` for low-bit MACs. */
+  mac(channel: number, banks: readonly number[] | null, row: number, col: number, ins?: Instruction, seg = 0): void {
+    if (ins && ins.precision !== 'bf16') return this.lowBit.mac(this, channel, banks, row, col, ins, seg);
     const gb = this.gb[channel];
     const off = col * this.colElems;
     const first = banks ? 0 : 0;
@@ -107,6 +128,7 @@ export class Datapath {
    * RD_MAC names an output per bank; a MAC block with readout maps (slot, bank) to an element.
    */
   readAccumulators(channel: number, inst: Instruction, slot: number): void {
+    if (inst.op === 'MAC' && inst.precision !== 'bf16') return this.lowBit.readAccumulators(this, channel, inst, slot);
     const base = channel * this.banksPerChannel;
     const src = inst.source;
     if (src.op === 'RD_MAC' && src.data) {
@@ -145,12 +167,20 @@ export class Datapath {
 
   clearAccumulators(channel: number): void {
     this.acc.fill(0, channel * this.banksPerChannel, (channel + 1) * this.banksPerChannel);
+    this.lowBit.clear(channel);
   }
 
   /** Functional ASIC ops, with the ASIC's numeric approximations. */
   asic(inst: Instruction, approx: ApproxParams): void {
     if (inst.source.op !== 'ASIC' || !inst.source.data) return;
     const d = inst.source.data;
+    if (inst.asicKind === 'reduce' && d.dequant) {
+      // Low-bit epilogue: the partial sums are exact integers in the low-bit datapath's vectors.
+      const x = this.vector(d.dequant.input, -1, inst), bias = d.bias ? this.vector(d.bias, -1, inst) : undefined;
+      const y = this.lowBit.dequant({ inputs: d.inputs, output: d.output, dequant: d.dequant }, x, bias, `instruction "${inst.id}"`);
+      this.vectors.set(d.output, Float32Array.from(y));
+      return;
+    }
     const ins = d.inputs.map((n) => this.vector(n, -1, inst));
     const x = ins[0];
     let out: Float32Array;

@@ -23,8 +23,19 @@ const id = z.union([z.string().min(1), z.number().int()]).transform(String);
 const channel = z.union([nonneg, z.literal('all')]);
 const base = { id: id.optional(), deps: z.array(id).optional(), note: z.string().optional() };
 
-/** Functional payloads (optional): which host vector elements move where. */
-const VectorRef = z.strictObject({ vector: z.string().min(1), offset: nonneg, elements: pos, replicate: pos.optional() });
+/**
+ * How the ASIC turns a host vector into integer codes for a low-bit MAC ([QUANT]): symmetric
+ * clipped (SymQuantizer, clip 2.5), absmax (BitNet b1.58, no clip) or the signed elastic 1-/2-bit
+ * quantizer; one scale per vector, zero point 0.
+ */
+export const GbQuantSchema = z.strictObject({ method: z.enum(['symmetric', 'absmax', 'elastic-signed']), bits: z.number().int().min(1).max(8) });
+export type GbQuant = z.infer<typeof GbQuantSchema>;
+
+/**
+ * Functional payloads (optional): which host vector elements move where. With `quant`, the global
+ * buffer receives the vector's integer codes (activation bits each) instead of BF16 values.
+ */
+const VectorRef = z.strictObject({ vector: z.string().min(1), offset: nonneg, elements: pos, replicate: pos.optional(), quant: GbQuantSchema.optional() });
 
 export const InstructionSchema = z.discriminatedUnion('op', [
   z.strictObject({ ...base, op: z.literal('WR_GB'), channel, bytes: pos, data: VectorRef.optional() }),
@@ -40,8 +51,17 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     segmentStride: pos.optional(),
     /** Read the accumulators (RDMAC16) after every segment. */
     readout: z.boolean().optional(),
-    /** Where readouts go: element base + slot x slotStride + bank x bankStride, kept when below count. */
-    data: z.strictObject({ vector: z.string().min(1), base: nonneg, slotStride: nonneg, bankStride: nonneg, count: nonneg }).optional(),
+    /** RDMAC16 words per readout (default 1; int32 accumulators take 2, the row scales 2 more). */
+    readoutWords: pos.optional(),
+    /**
+     * Where readouts go: element base + slot x slotStride + bank x bankStride, kept when below count.
+     * Low-bit formats: the integer sums go to `vector` (exact), and with `scales` the float32 weight
+     * scale of each output row, read from its DRAM row (4 bytes per segment from column `col`).
+     */
+    data: z.strictObject({
+      vector: z.string().min(1), base: nonneg, slotStride: nonneg, bankStride: nonneg, count: nonneg,
+      scales: z.strictObject({ vector: z.string().min(1), col: nonneg }).optional(),
+    }).optional(),
   }),
   z.strictObject({
     ...base, op: z.literal('RD_MAC'), channel,
@@ -72,6 +92,12 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     data: z.strictObject({
       inputs: z.array(z.string().min(1)).nonempty(), output: z.string().min(1),
       bias: z.string().optional(), gamma: z.string().optional(), beta: z.string().optional(),
+      /**
+       * reduce of a low-bit GEMV: the inputs are integer partial sums, added exactly, then
+       * y = weight scale x (activation scale x sum) (+ bias), the activation scale being that of
+       * `input` quantized by `quant`, the weight scales those read out into `scales`.
+       */
+      dequant: z.strictObject({ input: z.string().min(1), quant: GbQuantSchema, scales: z.string().min(1) }).optional(),
     }).optional(),
   }),
   z.strictObject({ ...base, op: z.literal('BARRIER') }),
@@ -107,6 +133,8 @@ export interface Instruction {
   readonly segmentStride: number;
   /** MAC: RDMAC16 after each segment. */
   readonly readout: boolean;
+  /** MAC: RDMAC16 words per readout. */
+  readonly readoutWords: number;
   readonly precision: Precision;
   readonly asicKind?: 'softmax' | 'layernorm' | 'gelu' | 'residual' | 'reduce';
   readonly elements: number;
@@ -148,7 +176,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       if (c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
       // Every instruction gets the same fields in the same order (one object shape: fast to build and read).
       let allBanks = true, bankgroup = 0, bank = 0, row = -1, col = 0, count = 1, precision: Precision = 'bf16';
-      let rowCount = 1, segments = 1, lastSegments = 1, segmentStride = 0, readout = false, elements = 0, rows = 1, channel = c as number;
+      let rowCount = 1, segments = 1, lastSegments = 1, segmentStride = 0, readout = false, readoutWords = 1, elements = 0, rows = 1, channel = c as number;
       let asicKind: Instruction['asicKind'];
       switch (ins.op) {
         case 'MAC':
@@ -168,6 +196,8 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
             segmentStride = ins.segmentStride ?? ins.cols;
             if (segmentStride < count) throw new InputError(`segmentStride (${segmentStride}) is shorter than a segment (${count} columns)`, where);
             readout = ins.readout ?? false;
+            readoutWords = ins.readoutWords ?? 1;
+            if (ins.readoutWords !== undefined && !readout) throw new InputError('readoutWords needs "readout": true', where);
             precision = ins.precision ?? 'bf16';
             if (!system.pu.formats.includes(precision)) {
               throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
@@ -196,7 +226,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       }
       const inst: Instruction = {
         index: out.length, id: idStr, line, op: ins.op, channel, allBanks, bankgroup, bank, row, col, count,
-        rowCount, segments, lastSegments, segmentStride, readout, precision, asicKind, elements, rows, deps: [], source: ins,
+        rowCount, segments, lastSegments, segmentStride, readout, readoutWords, precision, asicKind, elements, rows, deps: [], source: ins,
       };
       out.push(inst);
       pendingDeps.push(ins.deps ?? []);

@@ -11,8 +11,14 @@
  * change its timing until the next instruction's dependencies, so the commands and their cycles
  * are the same, and runs of identical column commands (MAC16 over a row) are issued as first and
  * last only (t0 and t0 + (n - 1) x spacing), with the counts and data of all.
+ *
+ * Low-bit formats: a PU may need more than the base MAC spacing (the timing rules') per column of
+ * a slower format (e.g. ternary on 8-bit activations waits for four global-buffer reads); PuPacer
+ * (lowbitPu.ts) holds that bound, applied in both fidelities and to MAC runs, and compared with
+ * the timing state by the repeat detection, so the fast path stays exact.
  */
 import { COMMAND_ID, NUM_COMMANDS } from '../dram/commands.js';
+import { PRECISIONS } from '../model/ops.js';
 import { ChannelTiming, CLOSED } from '../dram/timing.js';
 import type { CommandSink } from '../dram/controller.js';
 import { Waker, type Component, type Engine } from '../sim/engine.js';
@@ -22,6 +28,7 @@ import type { Datapath } from './datapath.js';
 import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
 import { RepeatDetector } from './repeats.js';
+import { PuPacer } from './lowbitPu.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const ACT16 = COMMAND_ID.ACT16, MAC = COMMAND_ID.MAC, MAC16 = COMMAND_ID.MAC16, WRGB = COMMAND_ID.WRGB;
@@ -46,6 +53,13 @@ export class ChannelSequencer implements Component, Executor {
   /** Cycles with at least one row open (for DRAM background energy); [0] so skipRows can scale it. */
   readonly rowOpen = new Float64Array(1);
   private openSince = -1;
+  /** Bank columns MACed per precision (index in PRECISIONS), counted per finished MAC instruction. */
+  readonly bankColumnsByPrecision = new Float64Array(PRECISIONS.length);
+  /** MAC16 and MAC commands per precision. */
+  readonly macCommandsByPrecision = new Float64Array(PRECISIONS.length);
+  /** MAC16 x banks + MAC, and MAC16 + MAC, when the current instruction started. */
+  private macColumnsAtStart = 0;
+  private macCommandsAtStart = 0;
   private readonly waker: Waker;
   private readonly list: number[] = [];
   private pos = 0;
@@ -55,7 +69,8 @@ export class ChannelSequencer implements Component, Executor {
   private seg = 0;
   /** Column within the segment (MAC), burst index over banks x count (WR/RD), transfer (WR_GB). */
   private k = 0;
-  private readDone = false;
+  /** RDMAC16 words read after the current segment. */
+  private reads = 0;
   // Next command (set by decode()).
   private cCmd = 0;
   private cGroup = 0;
@@ -82,6 +97,9 @@ export class ChannelSequencer implements Component, Executor {
   /** The row and segment last shown to the detectors (each is observed at its first decision only). */
   private seenRow = -1;
   private seenSeg = -1;
+  /** Per-format MAC pacing beyond the rules; curIndex: the instruction it was selected for. */
+  private readonly pacer: PuPacer;
+  private curIndex = -1;
 
   private rt!: Runtime;
 
@@ -106,6 +124,7 @@ export class ChannelSequencer implements Component, Executor {
     this.writeLatency = m.timing.nCWL! + m.timing.nBL!;
     this.banksPerGroup = m.org.banksPerGroup;
     this.banks = m.banksPerRank;
+    this.pacer = new PuPacer(system, this.banks);
     this.rowRepeats = new RepeatDetector(this, this.timing, [REFAB, COMMAND_ID.REFpb]);
     this.segRepeats = new RepeatDetector(this, this.timing, [REFAB, COMMAND_ID.REFpb]);
     this.waker = new Waker(engine, engine.add(this));
@@ -118,7 +137,8 @@ export class ChannelSequencer implements Component, Executor {
     this.pos = 0;
     this.started = false;
     this.rowIdx = this.seg = this.k = 0;
-    this.readDone = false;
+    this.reads = 0;
+    this.curIndex = -1;
     this.rowRepeats.reset();
     this.segRepeats.reset();
     this.seenRow = this.seenSeg = -1;
@@ -192,12 +212,16 @@ export class ChannelSequencer implements Component, Executor {
         }
       }
       if (!refresh) {
+        if (i !== this.curIndex) {
+          this.curIndex = i;
+          this.pacer.select(ins.precision);
+        }
         if (!this.decode(ins)) {
           this.complete(i);
           continue;
         }
         refresh = this.started && this.cBoundary && now >= this.nextRefresh;
-        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && !this.readDone && !this.datapath && !this.onCommand) {
+        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && this.reads === 0 && !this.datapath && !this.onCommand) {
           const before = now;
           now = this.skipRepeats(ins, now);
           if (now !== before && !this.decode(ins)) {
@@ -216,7 +240,7 @@ export class ChannelSequencer implements Component, Executor {
         col = this.cCol;
         main = this.cMain;
       }
-      const t = tm.earliest(cmd, 0, group, bank);
+      const t = this.pacer.bound(cmd, tm.bankIndex(0, group, bank), tm.earliest(cmd, 0, group, bank));
       if (t > now) {
         // An idle channel never runs ahead of the engine: its refreshes happen in engine time in
         // both fidelities (so a run that ends stops them at the same point).
@@ -233,6 +257,8 @@ export class ChannelSequencer implements Component, Executor {
       } else {
         if (!this.started) {
           this.started = true;
+          this.macColumnsAtStart = this.macColumns();
+          this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
           if (rt.readyAt[i] > this.lastIssue) {
             // Idle until the dependencies were met: charged to waiting.
             this.time[CAT.waiting] += rt.readyAt[i] - this.lastIssue;
@@ -240,7 +266,8 @@ export class ChannelSequencer implements Component, Executor {
           }
         }
         const n = main && (cmd === MAC16 || cmd === MAC || cmd === WRGB) ? ins.count - this.k : 1;
-        const s = this.spacing[cmd];
+        const isMac = cmd === MAC16 || cmd === MAC;
+        const s = isMac && this.pacer.spacing > this.spacing[cmd] ? this.pacer.spacing : this.spacing[cmd];
         if (fast && n > 1 && s > 0) {
           // Only the last of the run reaches the timing tables: it sets every bound the others
           // would (same command, later cycle; runs never contain windowed commands).
@@ -249,10 +276,12 @@ export class ChannelSequencer implements Component, Executor {
           if (this.onCommand) for (let j = 0; j < n - 1; j++) this.onCommand(cmd, this.channel, 0, group, bank, row, col < 0 ? col : col + j, now + j * s);
           this.issue(cmd, group, bank, row, col < 0 ? col : col + n - 1, last);
           this.commands[cmd] += n - 2;
+          if (isMac) this.pacer.note(cmd, tm.bankIndex(0, group, bank), last);
           for (let j = 0; j < n; j++) this.apply(ins, cmd, row, col < 0 ? col : col + j);
           now = last;
         } else {
           this.issue(cmd, group, bank, row, col, now);
+          if (isMac) this.pacer.note(cmd, tm.bankIndex(0, group, bank), now);
           if (main) this.apply(ins, cmd, row, col);
         }
       }
@@ -276,8 +305,9 @@ export class ChannelSequencer implements Component, Executor {
       this.segRepeats.reset();
       // Two rows to detect a repeat and one kept at the end: shorter blocks cannot gain.
       if (ins.rowCount < 4) return now;
+      const same = this.pacer.repeats(now, 0);
       const r = this.rowRepeats.observe(this.rowIdx, now, (period) =>
-        Math.min(ins.rowCount - 1 - this.rowIdx, Math.floor((this.nextRefresh - 1 - now) / period) - 1));
+        same ? Math.min(ins.rowCount - 1 - this.rowIdx, Math.floor((this.nextRefresh - 1 - now) / period) - 1) : 0);
       if (r.skipped) {
         const delta = r.skipped * r.period;
         this.rowIdx += r.skipped;
@@ -290,7 +320,8 @@ export class ChannelSequencer implements Component, Executor {
     if (this.seenSeg === this.seg || ins.segments < 8) return now;
     this.seenSeg = this.seg;
     const segs = this.rowIdx === ins.rowCount - 1 ? ins.lastSegments : ins.segments;
-    const r = this.segRepeats.observe(this.seg, now, () => segs - 1 - this.seg);
+    const same = this.pacer.repeats(now, 1);
+    const r = this.segRepeats.observe(this.seg, now, () => (same ? segs - 1 - this.seg : 0));
     if (r.skipped) {
       this.seg += r.skipped;
       this.seenSeg = this.seg;
@@ -308,7 +339,12 @@ export class ChannelSequencer implements Component, Executor {
     this.lastIssue += delta;
     this.clock += delta;
     if (rowSkip && this.openSince >= 0) this.openSince += delta;
+    this.pacer.shift(delta);
     return now + delta;
+  }
+
+  private macColumns(): number {
+    return this.commands[MAC16] * this.banks + this.commands[MAC];
   }
 
   /**
@@ -342,7 +378,7 @@ export class ChannelSequencer implements Component, Executor {
     if (this.rowIdx >= ins.rowCount) return false;
     const row = ins.row + this.rowIdx;
     const all = ins.allBanks;
-    const fresh = this.k === 0 && this.seg === 0 && !this.readDone;
+    const fresh = this.k === 0 && this.seg === 0 && this.reads === 0;
     const flat = tm.bankIndex(0, ins.bankgroup, ins.bank);
     const open = all ? this.allOpenAt(row) : tm.openRow[flat] === row;
     // A boundary (where refresh may cut in) is before an instruction's first command or a new row.
@@ -367,7 +403,7 @@ export class ChannelSequencer implements Component, Executor {
         this.cMain = true;
         return true;
       }
-      if (ins.readout && !this.readDone) {
+      if (ins.readout && this.reads < ins.readoutWords) {
         this.cCmd = RDMAC16;
         this.cRow = -1;
         this.cMain = true;
@@ -388,7 +424,7 @@ export class ChannelSequencer implements Component, Executor {
     }
     // Segment or row finished: advance and decode again.
     this.k = 0;
-    this.readDone = false;
+    this.reads = 0;
     if (ins.op === 'MAC' && ++this.seg < (this.rowIdx === ins.rowCount - 1 ? ins.lastSegments : ins.segments)) return this.decode(ins);
     this.seg = 0;
     this.rowIdx++;
@@ -399,17 +435,19 @@ export class ChannelSequencer implements Component, Executor {
   private apply(ins: Instruction, cmd: number, row: number, col: number): void {
     const d = this.datapath;
     if (cmd === RDMAC16) {
-      // A MAC block reads after each segment; an RD_MAC instruction is one read.
-      if (ins.op === 'MAC') this.readDone = true;
-      else this.k++;
+      // A MAC block reads `readoutWords` words after each segment (the data moves with the last);
+      // an RD_MAC instruction is one read.
+      if (ins.op === 'MAC') {
+        if (++this.reads < ins.readoutWords) return;
+      } else this.k++;
       if (d) d.readAccumulators(this.channel, ins, this.rowIdx * ins.segments + this.seg);
       return;
     }
     const k = this.k++;
     if (!d) return;
     if (cmd === WRGB) d.writeGlobalBuffer(this.channel, ins, k);
-    else if (cmd === MAC16) d.mac(this.channel, null, row, col);
-    else if (cmd === MAC) d.mac(this.channel, [this.timing.bankIndex(0, ins.bankgroup, ins.bank)], row, col);
+    else if (cmd === MAC16) d.mac(this.channel, null, row, col, ins, this.seg);
+    else if (cmd === MAC) d.mac(this.channel, [this.timing.bankIndex(0, ins.bankgroup, ins.bank)], row, col, ins, this.seg);
     else if (cmd === WRBIAS) d.clearAccumulators(this.channel);
     else if (cmd === WR) d.writeRow(this.channel, ins, k, row);
   }
@@ -423,12 +461,17 @@ export class ChannelSequencer implements Component, Executor {
   private complete(i: number): void {
     const ins = this.rt.instructions[i];
     const op = ins.op;
+    if (op === 'MAC') {
+      const p = PRECISIONS.indexOf(ins.precision);
+      this.bankColumnsByPrecision[p] += this.macColumns() - this.macColumnsAtStart;
+      this.macCommandsByPrecision[p] += this.commands[MAC16] + this.commands[MAC] - this.macCommandsAtStart;
+    }
     const lat = op === 'RD' || op === 'RD_MAC' || (op === 'MAC' && ins.readout) ? this.readLatency : op === 'MAC' ? 1 : this.writeLatency;
     this.rt.complete(i, this.lastIssue + lat, this.lastIssue);
     this.pos++;
     this.started = false;
     this.rowIdx = this.seg = this.k = 0;
-    this.readDone = false;
+    this.reads = 0;
     this.seenRow = this.seenSeg = -1;
     this.rowRepeats.reset();
     this.segRepeats.reset();
