@@ -10,6 +10,8 @@ export interface StudyPoint {
   readonly systemSets?: readonly string[];
   readonly modelSets?: readonly string[];
   readonly packing?: 'fast' | 'dense';
+  /** Precision plan, e.g. "ternary,attention=bf16" (default bf16). */
+  readonly precision?: string;
   readonly devices?: readonly string[];
   /** The swept parameter and its value, recorded in the result for sweep charts. */
   readonly sweep?: { readonly parameter: string; readonly value: number | string };
@@ -20,7 +22,7 @@ export type StudyResult = SimulationResult & { readonly sweep?: StudyPoint['swee
 export function runPoint(p: StudyPoint, onToken?: (done: number, total: number) => void): StudyResult {
   const sim = simulate({
     model: p.model, system: p.system, prompt: p.prompt ?? 1, tokens: p.tokens, packing: p.packing,
-    systemSets: p.systemSets, modelSets: p.modelSets, onToken: onToken && ((i, total) => onToken(i + 1, total)),
+    systemSets: p.systemSets, modelSets: p.modelSets, precision: p.precision, onToken: onToken && ((i, total) => onToken(i + 1, total)),
   });
   const result = buildResult(sim, { asicOps: sim.asicOps, devices: p.devices, sets: { system: p.systemSets, model: p.modelSets } });
   return p.sweep ? { ...result, sweep: p.sweep } : result;
