@@ -1,5 +1,6 @@
 /** Helpers shared by the CLI commands. */
 import type { Command } from 'commander';
+import { InputError } from '../spec/errors.js';
 
 /** Repeatable `--set path=value` option. */
 export function addSetOption(cmd: Command, what = 'preset'): Command {
@@ -19,4 +20,11 @@ export function printTable(rows: readonly (readonly [string, string | number])[]
 export function fmt(v: number): string {
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(3) : v.toPrecision(4);
+}
+
+/** An integer option value; `name` is the option, for the message. */
+export function int(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InputError(`${name} expects an integer, got "${v}"`);
+  return n;
 }

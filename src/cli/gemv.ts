@@ -5,15 +5,9 @@ import { runGemv } from '../pim/gemvRun.js';
 import { tfjsGemv, maxRelError } from '../pim/reference.js';
 import { openCommandLog } from '../dram/commandLogSink.js';
 import { InputError } from '../spec/errors.js';
-import { addSetOption, printJson, printTable } from './common.js';
+import { addSetOption, printJson, printTable, int } from './common.js';
 import { PrecisionSchema } from '../model/precision.js';
 import { PRECISIONS } from '../model/ops.js';
-
-function int(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InputError(`${name} expects an integer, got "${v}"`);
-  return n;
-}
 
 export function register(program: Command): void {
   const cmd = program

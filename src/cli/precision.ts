@@ -3,14 +3,8 @@ import type { Command } from 'commander';
 import { comparePrecisions, DEFAULT_PRECISIONS, type PrecisionComparison } from '../pim/lowbitCompare.js';
 import { InputError } from '../spec/errors.js';
 import { writeFileAtomic } from '../util/output.js';
-import { addSetOption, printJson } from './common.js';
+import { addSetOption, printJson, int } from './common.js';
 import { TIERS, type Tier } from '../baselines/index.js';
-
-function int(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InputError(`${name} expects an integer, got "${v}"`);
-  return n;
-}
 
 export function register(program: Command): void {
   const cmd = program

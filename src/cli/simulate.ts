@@ -5,18 +5,12 @@ import { simulate } from '../simulate.js';
 import { buildResult, type SimulationResult } from '../results.js';
 import { InputError } from '../spec/errors.js';
 import { writeFileAtomic } from '../util/output.js';
-import { addSetOption, printJson, printTable } from './common.js';
+import { addSetOption, printJson, printTable, int } from './common.js';
 import { parsePrecisionPlan, PRECISION_ROLES, type PrecisionPlan } from '../model/precision.js';
 
 /** The default system for a plan: pim-gpt for all-bf16 linear layers, else its low-bit variant. */
 export function defaultSystemFor(plan: PrecisionPlan): string {
   return PRECISION_ROLES.every((r) => (plan.overrides[r] ?? plan.default) === 'bf16' || r === 'attention') ? 'pim-gpt' : 'pim-gpt-lowbit';
-}
-
-function int(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InputError(`${name} expects an integer, got "${v}"`);
-  return n;
 }
 
 export function register(program: Command): void {
