@@ -1,6 +1,7 @@
 /** `pimsim simulate`: GPT token generation on a PIM system, with energy and baselines. */
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import { runFunctional } from '../functional/run.js';
 import { simulate } from '../simulate.js';
 import { buildResult, type SimulationResult } from '../results.js';
 import { InputError } from '../spec/errors.js';
@@ -28,16 +29,19 @@ export function register(program: Command): void {
     .option('--model-set <path=value>', 'override a model preset field (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--json', 'print the result document as JSON')
     .option('--out <file>', 'write the result document (JSON) to a file')
-    .option('--progress', 'show a progress bar on stderr');
-  addSetOption(cmd, 'system preset').action((o: {
+    .option('--progress', 'show a progress bar on stderr')
+    .option('--functional', 'run real numbers (seeded random BF16 weights) through the PIM and ASIC datapath, compare logits and greedy tokens with a float32 TensorFlow.js forward pass (small models)')
+    .option('--seed <n>', 'seed of the functional weights and prompt', '1');
+  addSetOption(cmd, 'system preset').action(async (o: {
     model: string; system?: string; precision: string; prompt: string; tokens: string; fidelity: string; packing?: string; devices?: string;
-    modelSet: string[]; json?: boolean; out?: string; progress?: boolean; set: string[];
+    modelSet: string[]; json?: boolean; out?: string; progress?: boolean; set: string[]; functional?: boolean; seed: string;
   }) => {
     if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
     if (o.packing !== undefined && o.packing !== 'fast' && o.packing !== 'dense') throw new InputError(`--packing expects fast or dense, got "${o.packing}"`);
     const prompt = int(o.prompt, '--prompt'), tokens = int(o.tokens, '--tokens');
     const precision = parsePrecisionPlan(o.precision);
     const system = o.system ?? defaultSystemFor(precision);
+    if (o.functional) return functional({ model: o.model, system, prompt, tokens, seed: int(o.seed, '--seed'), systemSets: o.set, modelSets: o.modelSet, json: o.json });
     const bar = o.progress ? new SingleBar({ format: 'simulating {bar} {value}/{total} tokens | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : undefined;
     bar?.start(prompt + tokens, 0);
     let result: SimulationResult;
@@ -80,4 +84,23 @@ export function printSummary(r: SimulationResult): void {
   process.stdout.write(`\nbound: ${r.lowBit.explanation}\n`);
   for (const a of r.lowBit.accuracy) process.stdout.write(`accuracy: ${a.summary}\n`);
   if (r.lowBit.accuracy.some((a) => a.precision !== 'bf16')) process.stdout.write(`  (${r.lowBit.accuracyCaveat})\n`);
+}
+
+/** --functional: the simulated datapath against a float32 reference, step by step. */
+async function functional(o: { model: string; system: string; prompt: number; tokens: number; seed: number; systemSets: string[]; modelSets: string[]; json?: boolean }): Promise<void> {
+  const r = await runFunctional({ model: o.model, system: o.system, prompt: o.prompt, tokens: o.tokens, seed: o.seed, systemSets: o.systemSets, modelSets: o.modelSets });
+  const same = r.firstDivergence < 0;
+  const out = {
+    model: r.simulation.model.name, system: r.simulation.system.name, seed: o.seed, reference: `tfjs float32 (${r.backend})`,
+    maxRelError: r.maxRelError, greedyTokensMatch: same, firstDivergence: r.firstDivergence,
+    tokens: r.tokens, steps: r.steps, meanTokenNs: r.simulation.tokens.reduce((a, t) => a + t.latencyNs, 0) / r.simulation.tokens.length,
+  };
+  if (o.json) return printJson(out);
+  printTable([
+    ['functional run', `${out.model} on ${out.system}, seeded random BF16 weights (seed ${o.seed})`],
+    ['reference', out.reference],
+    ['max relative logit error', `${r.maxRelError.toExponential(3)} (max |sim - ref| / max |ref| per step)`],
+    ['greedy tokens', same ? `identical for all ${r.tokens.simulated.length} positions` : `diverge at position ${r.firstDivergence}`],
+    ['simulated tokens', r.tokens.simulated.join(' ')],
+  ]);
 }
