@@ -134,11 +134,12 @@ export function planGemv(system: SystemSpec, rows: number, cols: number, opts: G
 }
 
 /**
- * The chunk count that needs the fewest DRAM rows per bank (ties: fewer chunks). Short chunks
+ * The chunk count that needs the fewest DRAM rows per bank (ties: fewer chunks), or with `slack`
+ * the fewest chunks needing at most (1 + slack) times those rows. Short chunks
  * pack several output rows per DRAM row, so a matrix whose K wastes part of every row in the
  * default plan can take fewer rows, at the price of more RDMAC16 readouts and ASIC additions.
  */
-export function densestChunks(system: SystemSpec, rows: number, cols: number, precision: Precision = 'bf16'): number {
+export function densestChunks(system: SystemSpec, rows: number, cols: number, precision: Precision = 'bf16', slack = 0): number {
   const m = system.memory;
   const unit = formatUnit(system, precision);
   const e = unit.weightsPerColumn;
@@ -146,17 +147,17 @@ export function densestChunks(system: SystemSpec, rows: number, cols: number, pr
   const maxCols = maxChunkCols(system, unit);
   const segments = (cc: number) => (precision === 'bf16' ? Math.floor(maxCols / cc) : lowBitSegments(m.burstsPerRow, cc, m.accessBytes));
   const slots = Math.ceil(rows / (m.org.channels * m.banksPerChannel));
-  let best = Math.ceil(totalCols / maxCols), bestRows = Infinity;
-  for (let n = best; n <= totalCols; n++) {
+  const need: number[] = [];
+  let bestRows = Infinity;
+  for (let n = Math.ceil(totalCols / maxCols); n <= totalCols; n++) {
     const cc = Math.ceil(totalCols / n);
     if ((n - 1) * cc >= totalCols) continue; // would leave the last chunk empty
-    const need = n * Math.ceil(slots / segments(cc));
-    if (need < bestRows) {
-      bestRows = need;
-      best = n;
-    }
+    need[n] = n * Math.ceil(slots / segments(cc));
+    bestRows = Math.min(bestRows, need[n]);
   }
-  return best;
+  // The fewest chunks within `slack` of the fewest rows: more chunks cost readouts and reductions.
+  for (let n = 0; n < need.length; n++) if (need[n] !== undefined && need[n] <= bestRows * (1 + slack)) return n;
+  return need.length - 1;
 }
 
 export interface GemvItemsOptions extends GemvOptions {

@@ -64,7 +64,7 @@ export interface ModelLayout {
 export type Packing = 'fast' | 'dense';
 
 /**
- * Place a model. 'fast' packing uses the fewest K chunks per GEMV; 'dense' the chunking that needs
+ * Place a model. 'fast' packing uses the fewest K chunks per GEMV; 'dense' chunkings that need
  * the fewest rows. The default tries 'fast' and falls back to 'dense' when the model does not fit.
  */
 export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Packing, precision: PrecisionPlan = BF16_PLAN): ModelLayout & { packing: Packing } {
@@ -75,13 +75,26 @@ export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Pack
       throw new InputError(`precision ${p} for ${role}: the ${system.name} PUs support ${system.pu.formats.join(', ')}; use a system with low-bit PUs (e.g. --system pim-gpt-lowbit) or a per-role override such as ${role}=bf16`);
     }
   }
-  if (packing) return { ...place(model, system, packing, plan), packing };
-  try {
-    return { ...place(model, system, 'fast', plan), packing: 'fast' };
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    return { ...place(model, system, 'dense', plan), packing: 'dense' };
+  if (packing === 'fast') return { ...place(model, system, 'fast', plan), packing };
+  if (packing !== 'dense') {
+    try {
+      return { ...place(model, system, 'fast', plan), packing: 'fast' };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+    }
   }
+  // Dense: the fewest extra chunks that make the model fit (each GEMV within a slack of its
+  // densest plan), since every extra chunk costs readouts and ASIC additions; last, the densest.
+  let last: unknown;
+  for (const slack of [0.5, 0.25, 0.1, 0.05, 0]) {
+    try {
+      return { ...place(model, system, 'dense', plan, slack), packing: 'dense' };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      last = e;
+    }
+  }
+  throw last;
 }
 
 /**
@@ -97,7 +110,7 @@ export function pimPrecisionPlan(plan: PrecisionPlan): PrecisionPlan {
   return { default: plan.default, overrides: { ...plan.overrides, attention } };
 }
 
-function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision: PrecisionPlan): ModelLayout {
+function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision: PrecisionPlan, slack = 0): ModelLayout {
   const m = system.memory;
   const C = m.org.channels, banks = m.banksPerChannel;
   const e = m.accessBytes / 2;
@@ -119,7 +132,7 @@ function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision
     for (const role of ['qkv', 'attn-out', 'ffn-up', 'ffn-down'] as const) {
       const { rows, cols } = weightShape(model, role);
       const f = precisionFor(precision, role);
-      p[role] = planGemv(system, rows, cols, { rowBase: row, precision: f, chunks: packing === 'dense' ? densestChunks(system, rows, cols, f) : undefined });
+      p[role] = planGemv(system, rows, cols, { rowBase: row, precision: f, chunks: packing === 'dense' ? densestChunks(system, rows, cols, f, slack) : undefined });
       row += p[role]!.dramRowsPerBank;
     }
     plans.push(p);
@@ -132,7 +145,7 @@ function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision
   const head = weightShape(model, 'lm-head');
   if (row > m.org.rows) throw new InputError(`${model.name} does not fit ${system.name} (${packing} packing): its layers need ${row} rows in every bank, the banks have ${m.org.rows}`);
   const hf = precisionFor(precision, 'lm-head');
-  plans.push({ 'lm-head': planGemv(system, head.rows, head.cols, { rowBase: row, precision: hf, chunks: packing === 'dense' ? densestChunks(system, head.rows, head.cols, hf) : undefined }) });
+  plans.push({ 'lm-head': planGemv(system, head.rows, head.cols, { rowBase: row, precision: hf, chunks: packing === 'dense' ? densestChunks(system, head.rows, head.cols, hf, slack) : undefined }) });
   row += plans[model.layers]['lm-head']!.dramRowsPerBank;
   if (row > m.org.rows) {
     throw new InputError(`${model.name} does not fit ${system.name} (${packing} packing): it needs ${row} rows in every bank (weights and KV cache for ${model.context} tokens), the banks have ${m.org.rows}`);
