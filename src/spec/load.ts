@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
 
-export const PRESET_KINDS = ['memory', 'systems', 'models', 'devices', 'asic'] as const;
+export const PRESET_KINDS = ['memory', 'systems', 'models', 'devices', 'asic', 'energy'] as const;
 export type PresetKind = (typeof PRESET_KINDS)[number];
 
 export const PRESET_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'presets');

@@ -3,11 +3,11 @@
  * (`npx tsx src/cli.ts ...`). Start-up costs a few seconds each, so there are few, run
  * concurrently; the numbers themselves are tested through the library (test/pim/).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pimsim, ROOT } from '../helpers/cli.js';
 import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
 import { parseCommandLog } from '../../src/dram/commandLog.js';
 import { runGemv } from '../../src/pim/gemvRun.js';
@@ -15,27 +15,8 @@ import { parseProgram } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
 import { loadSystem } from '../../src/spec/system.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'pimsim-pim-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function pimsim(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A fresh subdirectory, so "nothing left behind" can be checked per test. */
 const subdir = (name: string) => mkdtempSync(join(dir, `${name}-`));

@@ -3,36 +3,17 @@
  * them (`npx tsx src/cli.ts ...`). Each start-up costs a few seconds (tsx plus mathjs), so there are
  * only a few, run concurrently. The statistics themselves are tested through the library.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pimsim, ROOT } from '../helpers/cli.js';
 import { replay } from '../../src/dram/replay.js';
 import { readTrace } from '../../src/dram/trace/index.js';
 import { loadMemory } from '../../src/spec/presets.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'pimsim-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function pimsim(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli.ts', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A fresh subdirectory of the temp dir, so "nothing left behind" can be checked per test. */
 const subdir = (name: string) => mkdtempSync(join(dir, `${name}-`));
