@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadSystem } from '../spec/system.js';
 import { runGemv } from '../pim/gemvRun.js';
 import { tfjsGemv, maxRelError } from '../pim/reference.js';
-import { openCommandLog } from '../dram/commandLogSink.js';
+import { withCommandLog } from '../dram/commandLogSink.js';
 import { InputError } from '../spec/errors.js';
 import { addSetOption, printJson, printTable, int } from './common.js';
 import { PrecisionSchema } from '../model/precision.js';
@@ -32,15 +32,8 @@ export function register(program: Command): void {
       throw new InputError(`--precision ${precision}: the ${system.name} PUs support ${system.pu.formats.join(', ')}; use a system with low-bit PUs, e.g. --system pim-gpt-lowbit`);
     }
     const rows = int(o.rows, '--rows'), cols = int(o.cols, '--cols');
-    const log = o.commandLog ? openCommandLog(o.commandLog) : undefined;
-    let r;
-    try {
-      r = runGemv(system, rows, cols, { functional: o.functional, seed: int(o.seed, '--seed'), fidelity: o.fidelity, onCommand: log?.sink, precision });
-      log?.writer.commit();
-    } catch (e) {
-      log?.writer.abort();
-      throw e;
-    }
+    const seed = int(o.seed, '--seed');
+    const r = withCommandLog(o.commandLog, (onCommand) => runGemv(system, rows, cols, { functional: o.functional, seed, fidelity: o.fidelity as 'fast' | 'command', onCommand, precision }));
     const s = r.stats;
     let functional: { maxRelError: number; reference: string; bitExact?: boolean; mismatches?: number; quantizationRelError?: number } | undefined;
     if (o.functional && r.lowBit) {

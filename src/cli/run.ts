@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadSystem } from '../spec/system.js';
 import { parseProgram } from '../pim/program.js';
 import { runProgram } from '../pim/run.js';
-import { openCommandLog } from '../dram/commandLogSink.js';
+import { withCommandLog } from '../dram/commandLogSink.js';
 import { InputError } from '../spec/errors.js';
 import { addSetOption, printJson, printTable } from './common.js';
 
@@ -26,15 +26,7 @@ export function register(program: Command): void {
       throw new InputError(`cannot read program: ${(e as Error).message}`, file);
     }
     const prog = parseProgram(text, file, system);
-    const log = o.commandLog ? openCommandLog(o.commandLog) : undefined;
-    let s;
-    try {
-      s = runProgram(system, prog, { fidelity: o.fidelity, onCommand: log?.sink });
-      log?.writer.commit();
-    } catch (e) {
-      log?.writer.abort();
-      throw e;
-    }
+    const s = withCommandLog(o.commandLog, (onCommand) => runProgram(system, prog, { fidelity: o.fidelity as 'fast' | 'command', onCommand }));
     if (o.json) return printJson({ program: file, ...s });
     printTable([
       ['program', `${file} (${s.instructions} instructions) on ${system.name}`],

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readTrace, parseTraceFormatOption } from '../dram/trace/index.js';
 import { replay } from '../dram/replay.js';
-import { openCommandLog } from '../dram/commandLogSink.js';
+import { withCommandLog } from '../dram/commandLogSink.js';
 import { loadMemory } from '../spec/presets.js';
 import type { DramStats } from '../dram/stats.js';
 import { addSetOption, printJson, printTable } from './common.js';
@@ -18,15 +18,7 @@ export function register(program: Command): void {
   addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; format: string; json?: boolean; commandLog?: string; set: string[] }) => {
     const spec = loadMemory(o.memory, o.set);
     const trace = readTrace(file, parseTraceFormatOption(o.format));
-    const log = o.commandLog ? openCommandLog(o.commandLog) : undefined;
-    let stats: DramStats;
-    try {
-      stats = replay(spec, trace, { onCommand: log?.sink }).stats;
-      log?.writer.commit();
-    } catch (e) {
-      log?.writer.abort();
-      throw e;
-    }
+    const stats: DramStats = withCommandLog(o.commandLog, (onCommand) => replay(spec, trace, { onCommand }).stats);
     if (o.json) printJson({ trace: file, format: trace.format, ...stats });
     else printTraceSummary(file, trace.format, stats);
   });

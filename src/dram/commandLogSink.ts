@@ -19,3 +19,20 @@ export function openCommandLog(path: string): { sink: CommandSink; writer: Atomi
   };
   return { sink, writer };
 }
+
+/**
+ * Run `fn` with a command sink writing to `path` (none when `path` is undefined); the log is
+ * renamed into place only if `fn` succeeds, so a failed run leaves no partial file.
+ */
+export function withCommandLog<T>(path: string | undefined, fn: (sink: CommandSink | undefined) => T): T {
+  if (!path) return fn(undefined);
+  const { sink, writer } = openCommandLog(path);
+  try {
+    const result = fn(sink);
+    writer.commit();
+    return result;
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
