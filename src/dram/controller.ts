@@ -187,9 +187,13 @@ export class ChannelController implements Component {
     // Pass 1: row hits. With one rank (the common case) a rank-level bound in the future means no
     // hit can issue now; waking at that bound is early enough, so skip the per-request look-ups.
     const hitBound = tm.ranks === 1 ? tm.rankBound(col, 0) : 0;
+    let misses = 0;
     for (let i = 0; i < n; i++) {
       const f = q.flat[i];
-      if (open[f] !== q.row[i]) continue;
+      if (open[f] !== q.row[i]) {
+        misses++;
+        continue;
+      }
       this.hitStamp[f] = scan;
       if (hitBound > now) {
         if (hitBound < soonest) soonest = hitBound;
@@ -217,7 +221,9 @@ export class ChannelController implements Component {
         if (t < soonest) soonest = t;
       }
     }
-    // Pass 2: activate a closed bank, or precharge a conflicting row nobody queued still wants.
+    // Pass 2: activate a closed bank, or precharge a conflicting row nobody queued still wants
+    // (nothing to do when every queued request hits, as in streaming).
+    if (misses === 0) return soonest;
     for (let i = 0; i < n; i++) {
       const f = q.flat[i];
       const o = open[f];
