@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/spec/errors.js';
 import {
   checkAddressesBelow,
   formatTrace,
@@ -22,6 +21,7 @@ import {
   type TraceFormat,
   type TraceFormatOption,
 } from '../../src/dram/trace/index.js';
+import { errorOf } from '../helpers/errors.js';
 
 const TRACES = join(import.meta.dirname, '../../traces');
 const FIXTURES = join(import.meta.dirname, '../fixtures/traces');
@@ -34,16 +34,6 @@ function view(t: Trace) {
     isWrite: Array.from(t.isWrite.subarray(0, t.count)),
     arrival: Array.from(t.arrival.subarray(0, t.count)),
   };
-}
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('pimsim format', () => {

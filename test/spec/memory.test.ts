@@ -10,6 +10,7 @@ import { InputError } from '../../src/spec/errors.js';
 import { listPresets } from '../../src/spec/load.js';
 import { TIMING_KEYS } from '../../src/spec/memory.js';
 import { loadMemory } from '../../src/spec/presets.js';
+import { errorOf } from '../helpers/errors.js';
 
 const PRESETS = listPresets('memory');
 
@@ -23,17 +24,6 @@ function gddr6Variant(name: string, edit: (p: Record<string, any>) => void): str
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(preset, null, 2));
   return file;
-}
-
-/** The error loadMemory throws (fails the test if it does not throw). */
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
 }
 
 describe('every shipped memory preset', () => {
