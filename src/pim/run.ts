@@ -60,8 +60,6 @@ export class PimMachine {
   readonly asic: AsicUnit;
   readonly fidelity: Fidelity;
   instructions = 0;
-  /** The runtime of the last program run (for inspection and tests). */
-  lastRuntime?: Runtime;
   /** Cycle at which the last program finished. */
   end = 0;
 
@@ -78,8 +76,7 @@ export class PimMachine {
 
   /** Run a program to completion, starting no earlier than the previous one ended. Returns its end cycle. */
   run(program: Program): number {
-    const rt = new Runtime(program, this.engine, this.end);
-    this.lastRuntime = rt;
+    const rt = new Runtime(program, this.end);
     for (const s of this.sequencers) s.attach(rt);
     this.asic.attach(rt);
     for (const ins of program.instructions) {

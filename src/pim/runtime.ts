@@ -2,7 +2,6 @@
  * Shared state of one program run: dependency tracking between instructions, and the per-channel
  * time accounting that turns into the latency breakdown.
  */
-import type { Engine } from '../sim/engine.js';
 import type { Instruction, Program } from './program.js';
 
 /** Where a channel's time goes: each gap before a command is charged to the command waited out. */
@@ -26,7 +25,6 @@ export class Runtime {
 
   constructor(
     readonly program: Program,
-    readonly engine: Engine,
     /** Cycle before which no instruction starts (the previous program's end). */
     readonly startAt = 0,
   ) {
