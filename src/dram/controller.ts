@@ -1,15 +1,25 @@
 /**
- * One channel's memory controller: read and write queues, FR-FCFS (or FCFS) scheduling, open- or
- * closed-page policy, write draining between watermarks, and refresh.
+ * One channel's memory controller: read and write queues, a scheduler from the registry
+ * (src/dram/schedulers/), open- or closed-page policy, write draining between watermarks, and
+ * refresh.
  *
  * It is an engine component: it wakes at a cycle, issues at most one command (the command bus
  * carries one per clock), and asks to be woken at the next cycle anything could issue. Refresh
  * deadlines are wake-ups too, so refresh happens on time even across long idle stretches.
+ *
+ * Order of service each cycle: an owed refresh; then the activated requests (ActiveRequests: a
+ * request whose ACT issued is served before anything else, in read and write mode alike, and its
+ * bank is not precharged until it is); then, with a closed-page policy, a precharge of a bank
+ * nothing queued wants (standing in for an auto-precharge); then the scheduler over the current
+ * mode's queue. A request arriving at
+ * cycle c gets its first command at c + 1 at the earliest (it is decoded and queued in cycle c).
  */
 import { COMMAND_ID } from './commands.js';
 import { ChannelTiming, CLOSED } from './timing.js';
 import { RequestQueue, HIT, MISS, CONFLICT } from './requestQueue.js';
+import { ActiveRequests } from './activeRequests.js';
 import { ChannelStats } from './channelStats.js';
+import { createScheduler, type Scheduler, type SchedulerContext } from './schedulers/index.js';
 import { Waker, type Component, type Engine } from '../sim/engine.js';
 import type { MemorySpec } from '../spec/memory.js';
 
@@ -21,31 +31,29 @@ export type CommandSink = (cmd: number, channel: number, rank: number, group: nu
 
 export interface ControllerOptions {
   readonly onCommand?: CommandSink;
-  /** Called when a queue slot frees, so a blocked front end can retry. */
+  /** Called when a queue entry frees, so a blocked front end can retry. */
   readonly onSlotFree?: (channel: number, cycle: number) => void;
 }
 
-export class ChannelController implements Component {
+export class ChannelController implements Component, SchedulerContext {
   readonly timing: ChannelTiming;
   readonly stats: ChannelStats;
   readonly reads: RequestQueue;
   readonly writes: RequestQueue;
+  readonly active: ActiveRequests;
+  readonly hitsSinceAct: Int32Array;
+  private readonly scheduler: Scheduler;
   private readonly waker: Waker;
   private writeMode = false;
   private readonly highMark: number;
   private readonly lowMark: number;
   private readonly closedPage: boolean;
-  private readonly fcfs: boolean;
   /** Closed page: bank must be precharged once nothing queued wants its row. */
   private readonly closePending: Uint8Array;
-  /** Scratch: banks with a pending row hit in the current scan, stamped with `scanId`. */
-  private readonly hitStamp: Uint32Array;
-  private scanId = 0;
   // Refresh
   private readonly refreshMode: 'all-bank' | 'per-bank' | 'off';
   private readonly refreshInterval: number;
   private nextRefresh: number;
-  /** All-bank: ranks owing a refresh. Per-bank: the flat bank owing one, or -1. */
   /** All-bank: refreshes owed per rank (a count, so none is lost when one falls due before the last is done). */
   private readonly rankOwes: Int32Array;
   /** Per-bank: the bank being refreshed (-1: none), and how many more are owed after it. */
@@ -67,12 +75,12 @@ export class ChannelController implements Component {
     const c = spec.controller;
     this.reads = new RequestQueue(c.queueDepth);
     this.writes = new RequestQueue(c.queueDepth);
+    this.active = new ActiveRequests(banks);
+    this.hitsSinceAct = new Int32Array(banks);
     this.highMark = Math.max(1, Math.ceil(c.writeHighWatermark * c.queueDepth));
     this.lowMark = Math.floor(c.writeLowWatermark * c.queueDepth);
     this.closedPage = c.pagePolicy === 'closed';
-    this.fcfs = c.scheduler === 'fcfs';
     this.closePending = new Uint8Array(banks);
-    this.hitStamp = new Uint32Array(banks);
     this.refreshMode = c.refresh;
     const t = spec.timing;
     this.refreshInterval = c.refresh === 'all-bank' ? t.nREFI! : c.refresh === 'per-bank' ? (t.nREFIpb ?? Math.floor(t.nREFI! / banks)) : Infinity;
@@ -80,6 +88,7 @@ export class ChannelController implements Component {
     this.rankOwes = new Int32Array(spec.org.ranks);
     this.readDelay = t.nCL! + t.nBL!;
     this.writeDelay = t.nCWL! + t.nBL!;
+    this.scheduler = createScheduler(this, c);
     this.waker = new Waker(engine, engine.add(this));
     if (this.refreshInterval < Infinity) this.waker.request(this.nextRefresh);
   }
@@ -93,16 +102,16 @@ export class ChannelController implements Component {
     const tm = this.timing;
     const flat = tm.bankIndex(rank, group, bank);
     (isWrite ? this.writes : this.reads).push(rank, group, bank, flat, row, column, now);
-    // Wake no earlier than this request's next command could issue: avoids idle wake-ups while
+    // Wake no earlier than this request's first command could issue: avoids idle wake-ups while
     // the controller already sleeps until an earlier-queued command becomes legal.
     const open = tm.openRow[flat];
     const cmd = open === row ? (isWrite ? WR : RD) : open === CLOSED ? ACT : PRE;
     const t = tm.earliest(cmd, rank, group, bank);
-    this.waker.request(t > now ? t : now);
+    this.waker.request(t > now ? t : now + 1);
   }
 
   get idle(): boolean {
-    return this.reads.length === 0 && this.writes.length === 0;
+    return this.reads.occupancy === 0 && this.writes.occupancy === 0;
   }
 
   wake(now: number): void {
@@ -120,18 +129,47 @@ export class ChannelController implements Component {
 
   /** Issue at most one command at `now`; return the next cycle worth waking at (Infinity: nothing to do). */
   private step(now: number): number {
-    let soonest = Infinity;
+    let soonest = this.refreshMode === 'off' ? Infinity : this.refresh(now);
+    if (soonest <= now) return now + 1;
+    if (this.active.count > 0) {
+      const t = this.serveActivated(now);
+      if (t <= now) return now + 1;
+      if (t < soonest) soonest = t;
+    }
+    // Write draining between watermarks; reads otherwise.
+    const nw = this.writes.occupancy, nr = this.reads.occupancy;
+    if (this.writeMode) {
+      if (nw === 0 || (nw <= this.lowMark && nr > 0)) this.writeMode = false;
+    } else if (nw >= this.highMark || (nr === 0 && nw > 0)) this.writeMode = true;
+    if (this.closedPage) {
+      const c = this.closeUnwanted(now);
+      if (c <= now) return now + 1;
+      if (c < soonest) soonest = c;
+    }
+    const q = this.writeMode ? this.writes : this.reads;
+    const t = this.scheduler.schedule(q, q.visible(now), this.writeMode ? WR : RD, now);
+    if (t <= now) return now + 1;
+    return t < soonest ? t : soonest;
+  }
+
+  /**
+   * Refresh first: once due it is issued at its first legal cycle, except that a bank holding an
+   * activated request is precharged only after that request's column command. Returns `now` if
+   * it issued, else when it could next issue (Infinity: nothing owed, or waiting on such a request).
+   */
+  private refresh(now: number): number {
     const tm = this.timing;
-    // Refresh first: it is never skipped or postponed past its deadline's first legal cycle.
+    let soonest = Infinity;
     if (this.refreshMode === 'all-bank') {
       for (let r = 0; r < this.rankOwes.length; r++) {
         if (!this.rankOwes[r]) continue;
         const cmd = tm.openCount[r] > 0 ? PREA : REFAB;
+        if (cmd === PREA && this.active.count > 0 && this.active.anyIn(r * tm.banksPerRank, tm.banksPerRank)) continue;
         const t = tm.earliest(cmd, r, 0, 0);
         if (t <= now) {
           this.issue(cmd, r, 0, 0, -1, -1, now);
           if (cmd === REFAB) this.rankOwes[r]--;
-          return now + 1;
+          return now;
         }
         if (t < soonest) soonest = t;
       }
@@ -139,6 +177,7 @@ export class ChannelController implements Component {
       const b = this.bankOwes;
       const r = Math.floor(b / tm.banksPerRank), g = Math.floor((b % tm.banksPerRank) / tm.banksPerGroup), k = b % tm.banksPerGroup;
       const cmd = tm.openRow[b] !== CLOSED ? PRE : REFPB;
+      if (cmd === PRE && this.active.has[b]) return Infinity;
       const t = tm.earliest(cmd, r, g, k);
       if (t <= now) {
         this.issue(cmd, r, g, k, -1, -1, now);
@@ -149,25 +188,59 @@ export class ChannelController implements Component {
             this.takeNextBank();
           }
         }
-        return now + 1;
+        return now;
       }
       if (t < soonest) soonest = t;
     }
-
-    // Write draining between watermarks; reads otherwise.
-    const nw = this.writes.length, nr = this.reads.length;
-    if (this.writeMode) {
-      if (nw === 0 || (nw <= this.lowMark && nr > 0)) this.writeMode = false;
-    } else if (nw >= this.highMark || (nr === 0 && nw > 0)) this.writeMode = true;
-    const q = this.writeMode ? this.writes : this.reads;
-    const col = this.writeMode ? WR : RD;
-
-    const t = this.schedule(q, col, now);
-    if (t <= now) return now + 1;
-    return t < soonest ? t : soonest;
+    return soonest;
   }
 
-  private blocked(q: RequestQueue, i: number): boolean {
+  /** Serve the oldest activated request whose column command is legal now. */
+  private serveActivated(now: number): number {
+    const a = this.active, tm = this.timing;
+    let best = -1, bestArrival = Infinity, soonest = Infinity;
+    for (let f = 0; f < a.has.length; f++) {
+      if (!a.has[f]) continue;
+      const t = tm.earliest(a.isWrite[f] ? WR : RD, a.rank[f], a.group[f], a.bank[f]);
+      if (t <= now) {
+        if (a.arrival[f] < bestArrival) {
+          best = f;
+          bestArrival = a.arrival[f];
+        }
+      } else if (t < soonest) soonest = t;
+    }
+    if (best < 0) return soonest;
+    const w = a.isWrite[best] === 1;
+    a.release(best);
+    (w ? this.writes : this.reads).held--;
+    this.complete(w ? WR : RD, a.rank[best], a.group[best], a.bank[best], best, a.row[best], a.column[best], a.arrival[best], a.outcome[best], now);
+    return now;
+  }
+
+  /** Closed page: precharge a bank whose row nothing queued wants any more. */
+  private closeUnwanted(now: number): number {
+    const tm = this.timing;
+    let soonest = Infinity;
+    for (let f = 0; f < this.closePending.length; f++) {
+      if (!this.closePending[f] || this.wanted(f)) continue;
+      const r = Math.floor(f / tm.banksPerRank), g = Math.floor((f % tm.banksPerRank) / tm.banksPerGroup), k = f % tm.banksPerGroup;
+      const t = tm.earliest(PRE, r, g, k);
+      if (t <= now) {
+        this.issue(PRE, r, g, k, -1, -1, now);
+        return now;
+      }
+      if (t < soonest) soonest = t;
+    }
+    return soonest;
+  }
+
+  /** Whether an activated or queued request wants the open row of bank f. */
+  private wanted(f: number): boolean {
+    const row = this.timing.openRow[f];
+    return this.active.has[f] === 1 || this.reads.hasHit(f, row) || this.writes.hasHit(f, row);
+  }
+
+  blocked(q: RequestQueue, i: number): boolean {
     return this.rankOwes[q.rank[i]] > 0 || q.flat[i] === this.bankOwes;
   }
 
@@ -177,101 +250,45 @@ export class ChannelController implements Component {
     this.nextRefreshBank = (this.nextRefreshBank + 1) % this.closePending.length;
   }
 
-  /** FR-FCFS over `q`: oldest ready row hit, else oldest ready ACT/PRE. Returns `now` if it issued. */
-  private schedule(q: RequestQueue, col: number, now: number): number {
-    const tm = this.timing;
-    const open = tm.openRow;
-    const n = this.fcfs ? Math.min(1, q.length) : q.length;
-    let soonest = Infinity;
-    const scan = ++this.scanId;
-    // Pass 1: row hits. With one rank (the common case) a rank-level bound in the future means no
-    // hit can issue now; waking at that bound is early enough, so skip the per-request look-ups.
-    const hitBound = tm.ranks === 1 ? tm.rankBound(col, 0) : 0;
-    let misses = 0;
-    for (let i = 0; i < n; i++) {
-      const f = q.flat[i];
-      if (open[f] !== q.row[i]) {
-        misses++;
-        continue;
-      }
-      this.hitStamp[f] = scan;
-      if (hitBound > now) {
-        if (hitBound < soonest) soonest = hitBound;
-        continue;
-      }
-      if (this.blocked(q, i)) continue;
-      const t = tm.earliest(col, q.rank[i], q.group[i], q.bank[i]);
-      if (t <= now) {
-        this.serve(q, i, col, now);
-        return now;
-      }
-      if (t < soonest) soonest = t;
-    }
-    // Closed page: precharge banks nothing queued wants any more.
-    if (this.closedPage) {
-      for (let f = 0; f < this.closePending.length; f++) {
-        if (!this.closePending[f] || this.hitStamp[f] === scan) continue;
-        if (this.hasHitAnywhere(f)) continue;
-        const r = Math.floor(f / tm.banksPerRank), g = Math.floor((f % tm.banksPerRank) / tm.banksPerGroup), k = f % tm.banksPerGroup;
-        const t = tm.earliest(PRE, r, g, k);
-        if (t <= now) {
-          this.issue(PRE, r, g, k, -1, -1, now);
-          return now;
-        }
-        if (t < soonest) soonest = t;
-      }
-    }
-    // Pass 2: activate a closed bank, or precharge a conflicting row nobody queued still wants
-    // (nothing to do when every queued request hits, as in streaming).
-    if (misses === 0) return soonest;
-    for (let i = 0; i < n; i++) {
-      const f = q.flat[i];
-      const o = open[f];
-      if (o === q.row[i] || this.blocked(q, i)) continue;
-      let cmd: number;
-      if (o === CLOSED) cmd = ACT;
-      else {
-        // Only the active queue's hits hold a row open: deferring to the other queue could deadlock.
-        if (this.hitStamp[f] === scan) continue;
-        cmd = PRE;
-      }
-      const t = tm.earliest(cmd, q.rank[i], q.group[i], q.bank[i]);
-      if (t <= now) {
-        if (q.outcome[i] === 0) q.outcome[i] = cmd === ACT ? MISS : CONFLICT;
-        this.issue(cmd, q.rank[i], q.group[i], q.bank[i], cmd === ACT ? q.row[i] : -1, -1, now);
-        return now;
-      }
-      if (t < soonest) soonest = t;
-    }
-    return soonest;
+  serve(q: RequestQueue, i: number, col: number, now: number): void {
+    const rank = q.rank[i], group = q.group[i], bank = q.bank[i], f = q.flat[i];
+    const row = q.row[i], column = q.column[i], arrival = q.arrival[i], outcome = q.outcome[i];
+    q.remove(i);
+    this.complete(col, rank, group, bank, f, row, column, arrival, outcome, now);
   }
 
-  private hasHitAnywhere(f: number): boolean {
-    const row = this.timing.openRow[f];
-    return this.reads.hasHit(f, row) || this.writes.hasHit(f, row);
+  activate(q: RequestQueue, i: number, now: number): void {
+    if (q.outcome[i] === 0) q.outcome[i] = MISS;
+    const f = q.flat[i];
+    this.issue(ACT, q.rank[i], q.group[i], q.bank[i], q.row[i], -1, now);
+    this.hitsSinceAct[f] = 0;
+    this.active.take(q, i, q === this.writes);
   }
 
-  /** Issue the column command for request i and retire it. */
-  private serve(q: RequestQueue, i: number, col: number, now: number): void {
+  precharge(q: RequestQueue, i: number, now: number): void {
+    if (q.outcome[i] === 0) q.outcome[i] = CONFLICT;
+    this.issue(PRE, q.rank[i], q.group[i], q.bank[i], -1, -1, now);
+  }
+
+  /** Issue the column command of a request that has left its queue, and count it. */
+  private complete(col: number, rank: number, group: number, bank: number, f: number, row: number, column: number, arrival: number, outcome: number, now: number): void {
     const s = this.stats;
-    const outcome = q.outcome[i] === 0 ? HIT : q.outcome[i];
-    if (outcome === HIT) s.rowHits++;
+    if (outcome === 0 || outcome === HIT) s.rowHits++;
     else if (outcome === MISS) s.rowMisses++;
     else s.rowConflicts++;
-    const f = q.flat[i], row = q.row[i];
-    this.issue(col, q.rank[i], q.group[i], q.bank[i], row, q.column[i], now);
+    this.issue(col, rank, group, bank, row, column, now);
+    this.hitsSinceAct[f]++;
     let done: number;
     if (col === RD) {
       done = now + this.readDelay;
       s.reads++;
-      s.recordReadLatency(done - q.arrival[i]);
+      s.recordReadLatency(done - arrival);
     } else {
       done = now + this.writeDelay;
       s.writes++;
     }
     if (done > s.lastDataCycle) s.lastDataCycle = done;
-    q.remove(i);
-    if (this.closedPage && !this.reads.hasHit(f, row) && !this.writes.hasHit(f, row)) this.closePending[f] = 1;
+    if (this.closedPage && !this.wanted(f)) this.closePending[f] = 1;
     this.opts.onSlotFree?.(this.channel, now);
   }
 

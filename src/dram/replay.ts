@@ -1,13 +1,17 @@
 /**
- * Trace replay: a front end offers requests to the channel controllers, at most one per memory
- * clock, waiting while the target queue is full (as Ramulator and DRAMsim3 replay traces). A
- * request with an arrival cycle is not offered before it.
+ * Trace replay: a front end offers the requests to the channel controllers in trace order,
+ * waiting while the target queue is full. A request with an arrival cycle is not offered before it.
+ *
+ * Two front ends (FRONTENDS): `shared` offers at most one request per memory clock in total, as
+ * Ramulator 2.1 and DRAMsim3 replay traces; `per-channel` at most one per channel per clock. Both
+ * are in order, so a request whose queue is full holds back the ones behind it.
  */
 import { Engine, Waker, type Component } from '../sim/engine.js';
 import { AddressMap } from './addressMap.js';
 import { ChannelController, type CommandSink } from './controller.js';
 import { summarize, type DramStats } from './stats.js';
 import type { MemorySpec } from '../spec/memory.js';
+import { InputError } from '../spec/errors.js';
 
 /** Requests in structure-of-arrays form; arrival -1 means "as soon as accepted". */
 export interface RequestStream {
@@ -20,8 +24,18 @@ export interface RequestStream {
   readonly file?: string;
 }
 
+export const FRONTENDS = {
+  'per-channel': 'in order, at most one request per channel per memory clock (a host that can feed every channel at once)',
+  shared: 'in order, at most one request per memory clock in total (Ramulator 2.1 and DRAMsim3 trace replay)',
+} as const;
+export type FrontendName = keyof typeof FRONTENDS;
+export const FRONTEND_NAMES = Object.keys(FRONTENDS) as FrontendName[];
+/** The front end `replay` uses unless told otherwise. */
+export const DEFAULT_FRONTEND: FrontendName = 'per-channel';
+
 export interface ReplayOptions {
   readonly onCommand?: CommandSink;
+  readonly frontend?: FrontendName;
 }
 
 export interface ReplayResult {
@@ -34,14 +48,17 @@ class Frontend implements Component {
   served = 0;
   waker!: Waker;
   blockedOn = -1;
-  /** Last cycle each channel was offered a request: at most one per channel per clock. */
+  /** Last cycle each channel (or, shared, any channel: entry 0) was offered a request. */
   private readonly sentAt: Float64Array;
+  private readonly shared: boolean;
 
   constructor(
     private readonly stream: RequestStream,
     private readonly map: AddressMap,
     private readonly controllers: readonly ChannelController[],
+    frontend: FrontendName,
   ) {
+    this.shared = frontend === 'shared';
     this.sentAt = new Float64Array(controllers.length).fill(-1);
   }
 
@@ -57,7 +74,8 @@ class Frontend implements Component {
       }
       const a = s.address[i], w = s.isWrite[i] === 1;
       const ch = m.field(a, 0);
-      if (this.sentAt[ch] === now) {
+      const slot = this.shared ? 0 : ch;
+      if (this.sentAt[slot] === now) {
         // In order: the next request waits for the next clock.
         this.waker.request(now + 1);
         return;
@@ -68,7 +86,7 @@ class Frontend implements Component {
         return;
       }
       ctrl.enqueue(w, m.field(a, 1), m.field(a, 2), m.field(a, 3), m.field(a, 4), m.field(a, 5), now);
-      this.sentAt[ch] = now;
+      this.sentAt[slot] = now;
       this.next = i + 1;
     }
   }
@@ -98,7 +116,9 @@ export function replay(spec: MemorySpec, stream: RequestStream, opts: ReplayOpti
       onSlotFree: (c, now) => frontend!.slotFree(c, now),
     }));
   }
-  frontend = new Frontend(stream, map, controllers);
+  const name = opts.frontend ?? DEFAULT_FRONTEND;
+  if (!(name in FRONTENDS)) throw new InputError(`unknown front end "${name}"; expected one of ${FRONTEND_NAMES.join(', ')}`);
+  frontend = new Frontend(stream, map, controllers, name);
   frontend.waker = new Waker(engine, engine.add(frontend));
   if (stream.count > 0) frontend.waker.request(Math.max(0, stream.arrival[0]));
   const done = () => frontend!.served >= stream.count;

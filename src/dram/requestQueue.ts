@@ -1,11 +1,17 @@
 /**
  * A bounded, arrival-ordered request queue in structure-of-arrays form (index 0 is the oldest).
  * Queues are short (tens of entries), so removal by shifting keeps the order cheaply.
+ *
+ * A request whose row has been activated leaves the queue for its bank's slot in ActiveRequests
+ * but keeps its queue entry reserved (`held`) until its column command issues, so capacity and
+ * the write watermarks count it as before.
  */
 export const HIT = 1, MISS = 2, CONFLICT = 3;
 
 export class RequestQueue {
   length = 0;
+  /** Activated requests of this queue waiting in ActiveRequests; they still take queue entries. */
+  held = 0;
   readonly rank: Int32Array;
   readonly group: Int32Array;
   readonly bank: Int32Array;
@@ -29,7 +35,23 @@ export class RequestQueue {
   }
 
   get full(): boolean {
-    return this.length >= this.capacity;
+    return this.length + this.held >= this.capacity;
+  }
+
+  /** Requests queued or held. */
+  get occupancy(): number {
+    return this.length + this.held;
+  }
+
+  /**
+   * How many of the oldest requests a scheduler may consider at `now`: those that arrived before
+   * it (a request is decoded in its arrival cycle; its first command issues one cycle later at the
+   * earliest). Arrivals are in order, so the newcomers are at the tail.
+   */
+  visible(now: number): number {
+    let n = this.length;
+    while (n > 0 && this.arrival[n - 1] >= now) n--;
+    return n;
   }
 
   push(rank: number, group: number, bank: number, flat: number, row: number, column: number, arrival: number): void {

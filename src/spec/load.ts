@@ -100,6 +100,11 @@ function parseValue(s: string): Json {
   }
 }
 
+/** The field paths of `path=value` overrides ("timing.nCL=24" -> "timing.nCL"). */
+export function overridePaths(sets: readonly string[]): string[] {
+  return sets.map((s) => s.slice(0, s.indexOf('=')));
+}
+
 /** Apply `path.to.field=value` overrides. Unknown fields are caught later by the strict schema. */
 export function applyOverrides(obj: JsonObject, sets: readonly string[], file: string): JsonObject {
   const out = structuredClone(obj);

@@ -6,17 +6,11 @@
 import { z } from 'zod';
 import { COMMAND_NAMES, type CommandName } from '../dram/commands.js';
 import { InputError } from './errors.js';
-import { toCycles, toPicoseconds } from './units.js';
+import { toPicoseconds } from './units.js';
+import { evalExpr, EXPRESSION, resolveTiming, timingReads, TIMING_KEYS, type TimingKey } from './timingValues.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../dram/schedulers/index.js';
 
-/** Every timing parameter a rule may name. Values are clock cycles (integers) or durations ("14 ns"). */
-export const TIMING_KEYS = [
-  'nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS', 'nRC', 'nCCDS', 'nCCDL',
-  'nRRDS', 'nRRDL', 'nFAW', 'nWR', 'nWTRS', 'nWTRL', 'nRTP', 'nRTW',
-  'nRFC', 'nRFCpb', 'nREFI', 'nREFIpb', 'nRREFD',
-  // PIM (AiM): activate-to-MAC, MAC-to-result-read latency
-  'nRCDMAC', 'nRDMAC',
-] as const;
-export type TimingKey = (typeof TIMING_KEYS)[number];
+export { TIMING_KEYS, type TimingKey } from './timingValues.js';
 
 export const SCOPES = ['channel', 'rank', 'bankgroup', 'bank'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -25,7 +19,7 @@ const posInt = z.number().int().positive();
 const cycleValue = z.union([z.number().int().nonnegative(), z.string()]);
 const commandList = z.union([z.enum([...COMMAND_NAMES, '*']), z.array(z.enum(COMMAND_NAMES)).nonempty()]);
 /** "nCL + nBL + 2 - nCWL": integers and timing names joined by + and -. */
-const cycleExpr = z.union([z.number().int().nonnegative(), z.string().regex(/^\s*[A-Za-z0-9_]+(\s*[-+]\s*[A-Za-z0-9_]+)*\s*$/, 'expected names and integers joined by + or -')]);
+const cycleExpr = z.union([z.number().int().nonnegative(), z.string().regex(EXPRESSION, 'expected names and integers joined by + or -')]);
 
 const PairRule = z.strictObject({
   from: commandList,
@@ -59,20 +53,27 @@ export const ADDRESS_MAPPINGS = {
 } as const satisfies Record<string, readonly AddressField[]>;
 export type AddressMappingName = keyof typeof ADDRESS_MAPPINGS;
 
+const MAPPING_NAMES = Object.keys(ADDRESS_MAPPINGS) as [AddressMappingName, ...AddressMappingName[]];
+const mappingHelp =
+  `expected one of ${MAPPING_NAMES.map((n) => `"${n}"`).join(', ')} (most significant field first), or an array naming ` +
+  `each of ${ADDRESS_FIELDS.join(', ')} once, e.g. ${JSON.stringify(ADDRESS_MAPPINGS.RoBaRaCoCh)}`;
+
 export const ControllerSchema = z.strictObject({
   /** Entries in each of the read and write queues of a channel. */
   queueDepth: posInt,
-  scheduler: z.enum(['frfcfs', 'fcfs']),
+  /** Which request goes next: see SCHEDULERS (src/dram/schedulers/index.ts) and README. */
+  scheduler: z.enum(SCHEDULER_NAMES, { error: (i) => `unknown scheduler ${JSON.stringify(i.input)}; expected one of ${SCHEDULER_NAMES.join(', ')}` }),
+  /** frfcfs-cap: column commands an open row serves before an older request for another row of its bank may close it. */
+  rowHitCap: posInt.optional(),
   pagePolicy: z.enum(['open', 'closed']),
   /** Start draining writes when the write queue holds this fraction of queueDepth... */
   writeHighWatermark: z.number().gt(0).lte(1),
   /** ...and stop when it falls to this fraction. */
   writeLowWatermark: z.number().gte(0).lt(1),
   refresh: z.enum(['all-bank', 'per-bank', 'off']),
-  addressMapping: z.union([
-    z.enum(Object.keys(ADDRESS_MAPPINGS) as [AddressMappingName, ...AddressMappingName[]]),
-    z.array(z.enum(ADDRESS_FIELDS)).length(ADDRESS_FIELDS.length),
-  ]),
+  addressMapping: z.union([z.enum(MAPPING_NAMES), z.array(z.enum(ADDRESS_FIELDS)).length(ADDRESS_FIELDS.length)], {
+    error: (i) => `${mappingHelp}; got ${JSON.stringify(i.input)}`,
+  }),
 });
 export type ControllerConfig = z.infer<typeof ControllerSchema>;
 
@@ -141,6 +142,8 @@ export interface MemorySpec {
   /** Peak external bandwidth of all channels, GB/s (1e9 B/s). */
   readonly peakBandwidthGBs: number;
   readonly preset: MemoryPreset;
+  /** Field paths set from outside the preset file (--set, a system's memoryOverrides). */
+  readonly overrides: readonly string[];
   readonly sources: Readonly<Record<string, string>>;
   readonly assumptions: readonly string[];
 }
@@ -152,36 +155,70 @@ function expand(list: CommandName | '*' | readonly CommandName[]): CommandName[]
   return typeof list === 'string' ? [list] : [...list];
 }
 
-function evalExpr(expr: number | string, timing: Partial<Record<TimingKey, number>>, where: string): number {
-  if (typeof expr === 'number') return expr;
-  const tokens = expr.replace(/\s+/g, '').split(/(?=[-+])/);
-  let sum = 0;
-  for (const tok of tokens) {
-    const sign = tok.startsWith('-') ? -1 : 1;
-    const term = tok.replace(/^[-+]/, '');
-    let v: number;
-    if (/^\d+$/.test(term)) v = Number(term);
-    else if ((TIMING_KEYS as readonly string[]).includes(term)) {
-      const t = timing[term as TimingKey];
-      if (t === undefined) throw new InputError(`rule uses timing "${term}", which this preset does not define`, where);
-      v = t;
-    } else throw new InputError(`unknown timing name "${term}" (known: ${TIMING_KEYS.join(', ')})`, where);
-    sum += sign * v;
-  }
-  if (sum < 0) throw new InputError(`"${expr}" evaluates to ${sum} cycles; a constraint cannot be negative`, where);
-  return sum;
+/**
+ * Timing names the simulator reads directly rather than through a rule: the data latency of reads
+ * and writes (controller, PIM sequencer) and the refresh intervals of the refresh mode in use
+ * (nRFC also sizes the PIM fast path's refresh share).
+ */
+function timingReadByCode(c: ControllerConfig): TimingKey[] {
+  const keys: TimingKey[] = ['nCL', 'nBL', 'nCWL'];
+  if (c.refresh !== 'off') keys.push('nREFI', 'nRFC');
+  if (c.refresh === 'per-bank') keys.push('nREFIpb');
+  return keys;
 }
 
-/** Validated preset -> integer spec. `file` names the preset in error messages. */
-export function resolveMemory(preset: MemoryPreset, file: string): MemorySpec {
+/** Every timing name something reads: the rules, the derived values they read (transitively), the code. */
+export function timingNamesRead(preset: MemoryPreset, derivedReads: Partial<Record<TimingKey, readonly TimingKey[]>>): Set<TimingKey> {
+  const read = new Set<TimingKey>(timingReadByCode(preset.controller));
+  for (const r of preset.rules) for (const k of timingReads(r.cycles)) read.add(k);
+  const todo = [...read];
+  while (todo.length) {
+    for (const k of derivedReads[todo.pop()!] ?? []) {
+      if (!read.has(k)) {
+        read.add(k);
+        todo.push(k);
+      }
+    }
+  }
+  return read;
+}
+
+/**
+ * An override that nothing reads would change nothing: refuse it, naming what is read instead.
+ * `overrides` are the field paths set from outside the preset file ("timing.nRTW").
+ */
+function checkOverridesRead(preset: MemoryPreset, read: ReadonlySet<TimingKey>, overrides: readonly string[], file: string): void {
+  const c = preset.controller;
+  for (const path of overrides) {
+    const [section, key] = path.split('.');
+    if (section === 'timing' && (TIMING_KEYS as readonly string[]).includes(key) && !read.has(key as TimingKey)) {
+      const refresh = ['nREFI', 'nREFIpb', 'nRFC', 'nRFCpb'].includes(key) ? ` (controller.refresh is "${c.refresh}")` : '';
+      throw new InputError(
+        `timing.${key} is overridden, but no rule, derived timing value or controller setting of this preset reads it${refresh}, ` +
+          `so the override would change nothing; the timing names it reads are: ${[...read].sort().join(', ')}`,
+        file,
+      );
+    }
+    if (path === 'controller.rowHitCap' && c.scheduler !== 'frfcfs-cap') {
+      throw new InputError(`controller.rowHitCap is overridden, but only the frfcfs-cap scheduler reads it and this preset's scheduler is "${c.scheduler}" (set controller.scheduler=frfcfs-cap too)`, file);
+    }
+  }
+}
+
+/**
+ * Validated preset -> integer spec. `file` names the preset in error messages; `overrides` are the
+ * field paths changed by --set or a system's memoryOverrides, each of which must be read by something.
+ */
+export function resolveMemory(preset: MemoryPreset, file: string, overrides: readonly string[] = []): MemorySpec {
   const org = preset.organization;
   const tCK_ps = toPicoseconds(preset.timing.tCK, `${file}: timing.tCK`);
   if (!(tCK_ps > 0)) throw new InputError(`timing.tCK must be positive`, file);
-  const timing: Partial<Record<TimingKey, number>> = {};
-  for (const k of TIMING_KEYS) {
-    const v = preset.timing[k];
-    if (v !== undefined) timing[k] = toCycles(v, tCK_ps, `${file}: timing.${k}`);
+  const { tCK: _tCK, ...values } = preset.timing;
+  for (const k of ['nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS'] as const) {
+    if (values[k] === undefined) throw new InputError(`timing.${k} is required`, file);
   }
+  const { cycles: timing, derivedReads } = resolveTiming(values, tCK_ps, file);
+  checkOverridesRead(preset, timingNamesRead(preset, derivedReads), overrides, file);
   for (const k of ['nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS'] as const) {
     if (timing[k] === undefined) throw new InputError(`timing.${k} is required`, file);
     if (timing[k]! <= 0) throw new InputError(`timing.${k} must be at least 1 cycle, got ${timing[k]}`, file);
@@ -202,6 +239,9 @@ export function resolveMemory(preset: MemoryPreset, file: string): MemorySpec {
     return { kind: 'pair', from: expand(r.from), to: expand(r.to), scope: r.scope, count: 1, cycles, text: `${JSON.stringify(r.from)} -> ${JSON.stringify(r.to)} >= ${r.cycles} (${r.scope})` };
   });
   const c = preset.controller;
+  if (c.scheduler === 'frfcfs-cap' && c.rowHitCap === undefined) {
+    throw new InputError('controller.scheduler is "frfcfs-cap" but controller.rowHitCap (hits an open row may serve while an older request waits for another row) is missing', file);
+  }
   if (c.writeLowWatermark >= c.writeHighWatermark) {
     throw new InputError(`controller.writeLowWatermark (${c.writeLowWatermark}) must be below writeHighWatermark (${c.writeHighWatermark})`, file);
   }
@@ -236,6 +276,6 @@ export function resolveMemory(preset: MemoryPreset, file: string): MemorySpec {
   return {
     name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, controller: c, addressMapping,
     accessBytes, burstsPerRow, banksPerRank, banksPerChannel, totalBytes, peakBandwidthGBs,
-    preset, sources: preset.sources, assumptions: preset.assumptions,
+    preset, overrides: [...overrides], sources: preset.sources, assumptions: preset.assumptions,
   };
 }

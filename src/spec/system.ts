@@ -8,7 +8,7 @@
  * them as ordinary rules.
  */
 import { z } from 'zod';
-import { loadPreset } from './load.js';
+import { loadPreset, overridePaths } from './load.js';
 import { MemoryPresetSchema, resolveMemory, type MemorySpec, type ResolvedRule } from './memory.js';
 import { InputError } from './errors.js';
 import { toBytesPerSecond, toHertz } from './units.js';
@@ -134,7 +134,13 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
   const { file, value: p } = loadPreset('systems', nameOrPath, SystemPresetSchema, sets);
   const memSets = [...flatten(p.memoryOverrides ?? {}), ...memorySets];
   const mem = loadPreset('memory', p.memory, MemoryPresetSchema, memSets);
-  const base = resolveMemory(mem.value, mem.file);
+  const memPaths = overridePaths(memSets);
+  const base = resolveMemory(mem.value, mem.file, memPaths);
+  // The PIM sequencer issues its own commands: of the controller settings it reads only refresh.
+  const unread = memPaths.filter((path) => path.startsWith('controller.') && path !== 'controller.refresh');
+  if (unread.length > 0) {
+    throw new InputError(`memory override ${unread.join(', ')} is not read by PIM runs (the PIM sequencer reads only controller.refresh; the other controller settings apply to trace replay)`, file);
+  }
   const where = `${file}`;
   const clockHz = toHertz(p.pu.clock, `${where}: pu.clock`);
   const linkBytesPerSecond = toBytesPerSecond(p.link.bandwidthPerChannel, `${where}: link.bandwidthPerChannel`);

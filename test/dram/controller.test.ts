@@ -5,8 +5,9 @@
  * How replay() times requests (src/dram/replay.ts): an untimed request (arrival -1) is offered as
  * soon as its channel's queue takes it, at most one request per channel per clock, so untimed
  * requests to one channel enqueue at cycles 0, 1, 2, ...; a timed one is offered at its cycle.
- * Read latency runs from the cycle the request entered the controller's queue to the end of its
- * data burst (RD cycle + nCL + nBL). stats.cycles is the last engine event or the end of the last
+ * A request entering the queue at cycle c gets its first command at c + 1 at the earliest (it is
+ * decoded in cycle c, as in Ramulator 2.1 and DRAMsim3). Read latency runs from the cycle the
+ * request entered the controller's queue to the end of its data burst (RD cycle + nCL + nBL). stats.cycles is the last engine event or the end of the last
  * data burst, whichever is later.
  */
 import { describe, expect, it } from 'vitest';
@@ -66,90 +67,94 @@ const ddr4 = loadMemory('ddr4-3200', ['controller.refresh=off']);
 const D = addr(ddr4);
 
 describe('single requests', () => {
-  // Closed bank: ACT at the arrival cycle, RD nRCDRD later, data nCL + nBL after that.
+  // Closed bank: ACT the cycle after arrival, RD nRCDRD later, data nCL + nBL after that.
   const cases: [string, number][] = [
-    ['gddr6', 27 + 24 + 2], // nRCDRD + nCL + nBL = 53
-    ['gddr6-aim', 36 + 50 + 2], // 88
-    ['ddr4-3200', 22 + 22 + 4], // 48
-    ['hbm2', 14 + 14 + 2], // 30
+    ['gddr6', 1 + 27 + 24 + 2], // 1 + nRCDRD + nCL + nBL = 54, as Ramulator 2.1 and DRAMsim3 (peer-reference README)
+    ['gddr6-aim', 1 + 36 + 50 + 2], // 89
+    ['ddr4-3200', 1 + 22 + 22 + 4], // 49
+    ['hbm2', 1 + 14 + 14 + 2], // 31
   ];
   for (const [name, latency] of cases) {
-    it(`${name}: a read to a closed bank arriving at cycle 0 completes at nRCDRD + nCL + nBL = ${latency}`, () => {
+    it(`${name}: a read to a closed bank arriving at cycle 0 completes at 1 + nRCDRD + nCL + nBL = ${latency}`, () => {
       const spec = loadMemory(name, ['controller.refresh=off']);
       const t = spec.timing;
-      expect(t.nRCDRD! + t.nCL! + t.nBL!).toBe(latency);
+      expect(1 + t.nRCDRD! + t.nCL! + t.nBL!).toBe(latency);
       const r = run(spec, stream([{ address: 0 }]));
       expect(r.stats.avgReadLatencyCycles).toBe(latency);
       expect(r.stats.cycles).toBe(latency);
       expect(r.stats).toMatchObject({ requests: 1, reads: 1, writes: 0, rowHits: 0, rowMisses: 1, rowConflicts: 0, commands: { ACT: 1, RD: 1 } });
-      expect(brief(r.log)).toEqual([`0 ACT row 0 g0b0`, `${t.nRCDRD} RD g0b0`]);
+      expect(brief(r.log)).toEqual([`1 ACT row 0 g0b0`, `${1 + t.nRCDRD!} RD g0b0`]);
     });
   }
 
-  it('gddr6: a timed read at cycle 100 has the same latency (53) and ends at 153', () => {
+  it('gddr6: a timed read at cycle 100 has the same latency (54) and ends at 154', () => {
     const r = run(gddr6, stream([{ address: 0, at: 100 }]));
-    expect(r.stats.avgReadLatencyCycles).toBe(53);
-    expect(r.stats.cycles).toBe(153);
-    // ns and bandwidth follow from cycles: 153 x 0.57 ns; 32 B in that time.
-    expect(r.stats.ns).toBeCloseTo(153 * 0.57, 9);
-    expect(r.stats.bandwidthGBs).toBeCloseTo(32 / (153 * 0.57), 9);
+    expect(r.stats.avgReadLatencyCycles).toBe(54);
+    expect(r.stats.cycles).toBe(154);
+    // ns and bandwidth follow from cycles: 154 x 0.57 ns; 32 B in that time.
+    expect(r.stats.ns).toBeCloseTo(154 * 0.57, 9);
+    expect(r.stats.bandwidthGBs).toBeCloseTo(32 / (154 * 0.57), 9);
   });
 
-  it('gddr6: a write to a closed bank ends its burst at nRCDWR + nCWL + nBL = 16 + 6 + 2 = 24', () => {
+  it('gddr6: a write to a closed bank ends its burst at 1 + nRCDWR + nCWL + nBL = 1 + 16 + 6 + 2 = 25', () => {
     const r = run(gddr6, stream([{ address: 0, write: true }]));
-    expect(r.stats.cycles).toBe(24);
+    expect(r.stats.cycles).toBe(25);
     expect(r.stats).toMatchObject({ reads: 0, writes: 1, avgReadLatencyCycles: 0, commands: { ACT: 1, WR: 1 } });
   });
 });
 
 describe('row hits and conflicts (gddr6, refresh off)', () => {
   it('a second read to the open row issues nCCDL = 4 after the first and ends 4 cycles later', () => {
-    // First: enqueued 0, ACT 0, RD 27, done 53. Second (same channel: enqueued at 1): RD at
-    // 27 + nCCDL 4 = 31, done 31 + 26 = 57, latency 57 - 1 = 56.
+    // First: enqueued 0, ACT 1, RD 28, done 54. Second (same channel: enqueued at 1): RD at
+    // 28 + nCCDL 4 = 32, done 32 + 26 = 58, latency 58 - 1 = 57.
     const r = run(gddr6, stream([{ address: G(0, 0, 0, 0) }, { address: G(0, 0, 0, 1) }]));
-    expect(brief(r.log)).toEqual(['0 ACT row 0 g0b0', '27 RD g0b0', '31 RD g0b0']);
-    expect(r.stats.cycles).toBe(57);
-    expect(r.stats.avgReadLatencyCycles).toBe((53 + 56) / 2);
+    expect(brief(r.log)).toEqual(['1 ACT row 0 g0b0', '28 RD g0b0', '32 RD g0b0']);
+    expect(r.stats.cycles).toBe(58);
+    expect(r.stats.avgReadLatencyCycles).toBe((54 + 57) / 2);
     expect(r.stats).toMatchObject({ rowHits: 1, rowMisses: 1, rowConflicts: 0, rowHitRate: 0.5 });
   });
 
   it('a read to another bank group issues nCCDS = 2 after the first', () => {
-    // Second: enqueued at 1 (same channel), ACT at max(1, 0 + nRRDS 8) = 8, RD at max(8 + 27, 27 + 2) = 35.
+    // Second: enqueued at 1 (same channel), ACT at max(2, 1 + nRRDS 8) = 9, RD at max(9 + 27, 28 + 2) = 36.
     const r = run(gddr6, stream([{ address: G(0, 0, 0, 0) }, { address: G(1, 0, 0, 0) }]));
-    expect(brief(r.log)).toEqual(['0 ACT row 0 g0b0', '8 ACT row 0 g1b0', '27 RD g0b0', '35 RD g1b0']);
-    // And to a bank group whose row is already open: RD at 27 + nCCDS 2 = 29.
+    expect(brief(r.log)).toEqual(['1 ACT row 0 g0b0', '9 ACT row 0 g1b0', '28 RD g0b0', '36 RD g1b0']);
+    // Two more hits, one per group: each follows its group's first read by nCCDL 4 (the data bus
+    // and nCCDS 2 allow it): RD 28, 32 (g0), 36, 40 (g1).
     const hits = run(gddr6, stream([{ address: G(0, 0, 0, 0) }, { address: G(1, 0, 0, 0) }, { address: G(0, 0, 0, 1) }, { address: G(1, 0, 0, 1) }]));
-    expect(brief(hits.log).slice(2)).toEqual(['27 RD g0b0', '31 RD g0b0', '35 RD g1b0', '39 RD g1b0']);
+    expect(brief(hits.log).slice(2)).toEqual(['28 RD g0b0', '32 RD g0b0', '36 RD g1b0', '40 RD g1b0']);
   });
 
   it('a row conflict waits for nRAS, then nRP, then nRCDRD: it ends nRAS + nRP = 80 after a lone read', () => {
-    // First read: ACT 0, RD 27. The conflicting read (enqueued 1) needs PRE at max(ACT 0 + nRAS 53,
-    // RD 27 + nRTP 4) = 53, ACT at 53 + nRP 27 = 80 (also 0 + nRC 80), RD at 80 + 27 = 107,
-    // done 107 + 26 = 133 = 53 + 53 + 27. Latency 133 - 1 = 132.
+    // First read: ACT 1, RD 28. The conflicting read (enqueued 1) needs PRE at max(ACT 1 + nRAS 53,
+    // RD 28 + nRTP 4) = 54, ACT at 54 + nRP 27 = 81 (also 1 + nRC 80), RD at 81 + 27 = 108,
+    // done 108 + 26 = 134 = 54 + 53 + 27. Latency 134 - 1 = 133.
     const r = run(gddr6, stream([{ address: G(0, 0, 0, 0) }, { address: G(0, 0, 1, 0) }]));
-    expect(brief(r.log)).toEqual(['0 ACT row 0 g0b0', '27 RD g0b0', '53 PRE g0b0', '80 ACT row 1 g0b0', '107 RD g0b0']);
-    expect(r.stats.cycles).toBe(133);
-    expect(r.stats.avgReadLatencyCycles).toBe((53 + 132) / 2);
+    expect(brief(r.log)).toEqual(['1 ACT row 0 g0b0', '28 RD g0b0', '54 PRE g0b0', '81 ACT row 1 g0b0', '108 RD g0b0']);
+    expect(r.stats.cycles).toBe(134);
+    expect(r.stats.avgReadLatencyCycles).toBe((54 + 133) / 2);
     expect(r.stats).toMatchObject({ rowHits: 0, rowMisses: 1, rowConflicts: 1 });
   });
 
-  it('FR-FCFS serves a younger row hit before an older row conflict', () => {
-    // A (row 0, enq 0), B (row 1, enq 1), C (row 0, enq 2). C hits the row A opened: RD 27 (A), 31 (C);
-    // then B as in the conflict case: PRE 53, ACT 80, RD 107.
-    const r = run(gddr6, stream([{ address: G(0, 0, 0, 0) }, { address: G(0, 0, 1, 0) }, { address: G(0, 0, 0, 1) }]));
-    expect(brief(r.log)).toEqual(['0 ACT row 0 g0b0', '27 RD g0b0', '31 RD g0b0', '53 PRE g0b0', '80 ACT row 1 g0b0', '107 RD g0b0']);
-    // Latencies: A 53, C 31 + 26 - 2 = 55, B 107 + 26 - 1 = 132.
-    expect(r.stats.avgReadLatencyCycles).toBe((53 + 55 + 132) / 3);
-  });
+  for (const scheduler of ['frfcfs', 'frfcfs-oldest', 'frfcfs-cap']) {
+    it(`${scheduler} serves a younger row hit before an older row conflict whose precharge is not yet legal`, () => {
+      // A (row 0, enq 0), B (row 1, enq 1), C (row 0, enq 2). C hits the row A opened: RD 28 (A), 32 (C);
+      // B's precharge is legal only at 54: PRE 54, ACT 81, RD 108 as in the conflict case.
+      const spec = loadMemory('gddr6', ['controller.refresh=off', `controller.scheduler=${scheduler}`]);
+      const r = run(spec, stream([{ address: G(0, 0, 0, 0) }, { address: G(0, 0, 1, 0) }, { address: G(0, 0, 0, 1) }]));
+      expect(brief(r.log)).toEqual(['1 ACT row 0 g0b0', '28 RD g0b0', '32 RD g0b0', '54 PRE g0b0', '81 ACT row 1 g0b0', '108 RD g0b0']);
+      // Latencies: A 54, C 32 + 26 - 2 = 56, B 108 + 26 - 1 = 133.
+      expect(r.stats.avgReadLatencyCycles).toBe((54 + 56 + 133) / 3);
+    });
+  }
 
   it('FCFS serves them in arrival order', () => {
-    // After B (RD 107), C conflicts: PRE at max(ACT 80 + 53, RD 107 + 4) = 133, ACT 160, RD 187.
+    // After B (RD 108), C conflicts: PRE at max(ACT 81 + 53, RD 108 + 4) = 134, ACT 161, RD 188.
     const fcfs = loadMemory('gddr6', ['controller.refresh=off', 'controller.scheduler=fcfs']);
     const r = run(fcfs, stream([{ address: G(0, 0, 0, 0) }, { address: G(0, 0, 1, 0) }, { address: G(0, 0, 0, 1) }]));
     expect(brief(r.log)).toEqual([
-      '0 ACT row 0 g0b0', '27 RD g0b0', '53 PRE g0b0', '80 ACT row 1 g0b0', '107 RD g0b0', '133 PRE g0b0', '160 ACT row 0 g0b0', '187 RD g0b0',
+      '1 ACT row 0 g0b0', '28 RD g0b0', '54 PRE g0b0', '81 ACT row 1 g0b0', '108 RD g0b0', '134 PRE g0b0', '161 ACT row 0 g0b0', '188 RD g0b0',
     ]);
-    expect(r.stats.cycles).toBe(187 + 26);
+    expect(r.stats.cycles).toBe(188 + 26);
   });
 });
 
@@ -159,49 +164,50 @@ describe('write draining (ddr4-3200, queueDepth 8: high watermark ceil(0.8 x 8) 
   const reads: Req[] = Array.from({ length: 8 }, (_, i) => ({ address: D(0, 0, 0, i), at: i }));
   const writes = (n: number): Req[] => Array.from({ length: n }, (_, j) => ({ address: D(1, 0, 0, j), write: true, at: 8 + j }));
 
-  it('starts when the 7th write arrives, drains down to 1 write, then serves reads', () => {
+  it('starts once the 7th write is queued, serves the read it had activated, drains down to 1 write, then serves reads', () => {
     const r = run(spec, stream([...reads, ...writes(7)]));
     const columns = r.log.filter((c) => c.command === 'RD' || c.command === 'WR').map((c) => c.command);
-    // 7 writes - 6 served = 1 (the low watermark): reads resume; the last write goes when reads are done.
-    expect(columns).toEqual([...Array(6).fill('WR'), ...Array(8).fill('RD'), 'WR']);
-    // The 7th write arrives at 14: write mode begins there with the ACT of the writes' bank
-    // (the reads' RD would only have been legal at 0 + nRCDRD 22).
-    expect(brief(r.log).slice(0, 3)).toEqual(['0 ACT row 0 g0b0', '14 ACT row 0 g1b0', '36 WR g1b0']);
-    // WR at 14 + nRCDWR 22 = 36, then every nCCDL 8: 36..76. The first RD waits for
-    // 76 + nCWL 16 + nBL 4 + nWTRS 4 = 100 (other bank group); the last write follows the
-    // last RD (156) by nCL + nBL + 2 - nCWL = 22 + 4 + 2 - 16 = 12.
+    // The first read's row was activated at 1, before write mode: its RD (legal at 1 + nRCDRD 22
+    // = 23) goes in write mode rather than leave the row to be closed unused. 7 writes - 6 served
+    // = 1 (the low watermark): reads resume; the last write goes when reads are done.
+    expect(columns).toEqual(['RD', ...Array(6).fill('WR'), ...Array(7).fill('RD'), 'WR']);
+    // The 7th write arrives at 14: write mode begins at 15 with the ACT of the writes' bank.
+    expect(brief(r.log).slice(0, 3)).toEqual(['1 ACT row 0 g0b0', '15 ACT row 0 g1b0', '23 RD g0b0']);
+    // WR at 15 + nRCDWR 22 = 37, then every nCCDL 8: 37..77. The next RD waits for
+    // 77 + nCWL 16 + nBL 4 + nWTRS 4 = 101 (other bank group); the last write follows the
+    // last RD (149) by nRTW = nCL + nBL + 2 - nCWL = 22 + 4 + 2 - 16 = 12.
     const cyc = (cmd: CommandName) => r.log.filter((c) => c.command === cmd).map((c) => c.cycle);
-    expect(cyc('WR')).toEqual([36, 44, 52, 60, 68, 76, 168]);
-    expect(cyc('RD')).toEqual([100, 108, 116, 124, 132, 140, 148, 156]);
+    expect(cyc('WR')).toEqual([37, 45, 53, 61, 69, 77, 161]);
+    expect(cyc('RD')).toEqual([23, 101, 109, 117, 125, 133, 141, 149]);
   });
 
   it('below the high watermark (6 writes), writes wait until no read is queued', () => {
     const r = run(spec, stream([...reads, ...writes(6)]));
     const columns = r.log.filter((c) => c.command === 'RD' || c.command === 'WR').map((c) => c.command);
     expect(columns).toEqual([...Array(8).fill('RD'), ...Array(6).fill('WR')]);
-    // Reads at 22, 30, ..., 78; the writes' bank is activated right after the last read (79).
-    expect(brief(r.log).filter((l) => l.includes('ACT'))).toEqual(['0 ACT row 0 g0b0', '79 ACT row 0 g1b0']);
+    // Reads at 23, 31, ..., 79; the writes' bank is activated right after the last read (80).
+    expect(brief(r.log).filter((l) => l.includes('ACT'))).toEqual(['1 ACT row 0 g0b0', '80 ACT row 0 g1b0']);
   });
 });
 
 describe('closed page (ddr4-3200)', () => {
   const closed = loadMemory('ddr4-3200', ['controller.refresh=off', 'controller.pagePolicy=closed']);
   it('precharges a bank once the last queued hit to its row is served', () => {
-    // Three reads to one row (enqueued 0, 1, 2): ACT 0, RD 22, 30, 38 (nCCDL 8); then PRE at
-    // max(ACT 0 + nRAS 52, RD 38 + nRTP 12) = 52. A later read to another bank (at 200) keeps the
+    // Three reads to one row (enqueued 0, 1, 2): ACT 1, RD 23, 31, 39 (nCCDL 8); then PRE at
+    // max(ACT 1 + nRAS 52, RD 39 + nRTP 12) = 53. A later read to another bank (at 200) keeps the
     // replay running past that point (replay stops when the last request is served).
     const late = { address: D(2, 0, 0, 0), at: 200 };
     const r = run(closed, stream([{ address: D(0, 0, 0, 0) }, { address: D(0, 0, 0, 1) }, { address: D(0, 0, 0, 2) }, late]));
-    expect(brief(r.log)).toEqual(['0 ACT row 0 g0b0', '22 RD g0b0', '30 RD g0b0', '38 RD g0b0', '52 PRE g0b0', '200 ACT row 0 g2b0', '222 RD g2b0']);
+    expect(brief(r.log)).toEqual(['1 ACT row 0 g0b0', '23 RD g0b0', '31 RD g0b0', '39 RD g0b0', '53 PRE g0b0', '201 ACT row 0 g2b0', '223 RD g2b0']);
     // Open page keeps the row open.
     const open = run(ddr4, stream([{ address: D(0, 0, 0, 0) }, { address: D(0, 0, 0, 1) }, { address: D(0, 0, 0, 2) }, late]));
     expect(open.log.filter((c) => c.command === 'PRE')).toEqual([]);
   });
 
   it('a hit arriving before the precharge is legal keeps the row open', () => {
-    // RD 22 for the first read; the second read (arriving at 40 < 0 + nRAS 52) is a hit at 40.
+    // RD 23 for the first read; the second read (arriving at 40 < 1 + nRAS 52) is a hit at 41.
     const r = run(closed, stream([{ address: D(0, 0, 0, 0) }, { address: D(0, 0, 0, 1), at: 40 }, { address: D(2, 0, 0, 0), at: 200 }]));
-    expect(brief(r.log).slice(0, 4)).toEqual(['0 ACT row 0 g0b0', '22 RD g0b0', '40 RD g0b0', '52 PRE g0b0']);
+    expect(brief(r.log).slice(0, 4)).toEqual(['1 ACT row 0 g0b0', '23 RD g0b0', '41 RD g0b0', '53 PRE g0b0']);
     expect(r.stats.rowHits).toBe(1);
   });
 });
@@ -223,13 +229,16 @@ describe('refresh', () => {
 
   /**
    * The k-th refresh (k = 1, 2, ...) of a channel is due at k x interval. Once it is due nothing
-   * new is issued to the banks it needs, so it waits at most for the last command before the
-   * deadline (at deadline - 1) to allow a precharge, then nRP:
-   * max(nRAS, nRTP, nCWL + nBL + nWR) - 1 + nRP.
+   * new is issued to the banks it needs except the column commands of requests whose rows are
+   * already activated (a row is never closed unused). Those take at most the last ACT (at
+   * deadline - 1) + max(nRCDRD, nRCDWR), a write-to-read turnaround (nCWL + nBL + nWTRL), and one
+   * column command per bank, nCCDL apart; then the precharge waits for write recovery (or nRAS)
+   * and the refresh for nRP.
    */
-  function expectOnTime(spec: MemorySpec, cycles: readonly number[], interval: number) {
+  function expectOnTime(spec: MemorySpec, cycles: readonly number[], interval: number, banks: number) {
     const t = spec.timing;
-    const slack = Math.max(t.nRAS!, t.nRTP!, t.nCWL! + t.nBL! + t.nWR!) - 1 + t.nRP!;
+    const columns = Math.max(t.nRCDRD!, t.nRCDWR!) + t.nCWL! + t.nBL! + t.nWTRL! + (banks - 1) * t.nCCDL!;
+    const slack = Math.max(t.nRAS!, columns + Math.max(t.nRTP!, t.nCWL! + t.nBL! + t.nWR!)) - 1 + t.nRP!;
     cycles.forEach((c, i) => {
       const due = (i + 1) * interval;
       expect(c, `refresh ${i + 1}`).toBeGreaterThanOrEqual(due);
@@ -247,7 +256,7 @@ describe('refresh', () => {
       // Every deadline passed has its refresh, except possibly the last one still pending when the replay ends.
       expect(r.cycles[0].length).toBeGreaterThanOrEqual(due - 1);
       expect(r.cycles[0].length).toBeLessThanOrEqual(due);
-      expectOnTime(spec, r.cycles[0], 12480);
+      expectOnTime(spec, r.cycles[0], 12480, spec.banksPerRank);
       expect(r.stats.commands.REFab).toBe(r.cycles[0].length);
     }
   });
@@ -261,7 +270,7 @@ describe('refresh', () => {
       for (let ch = 0; ch < 2; ch++) {
         expect(r.cycles[ch].length).toBeGreaterThanOrEqual(due - 1);
         expect(r.cycles[ch].length).toBeLessThanOrEqual(due);
-        expectOnTime(spec, r.cycles[ch], 208);
+        expectOnTime(spec, r.cycles[ch], 208, 1);
         // The k-th per-bank refresh goes to bank (k - 1) mod 16: each bank once per 16 x 208 = 3328 <= nREFI 3333.
         expect(r.banks[ch]).toEqual(r.banks[ch].map((_, k) => k % 16));
       }
@@ -276,16 +285,16 @@ describe('refresh', () => {
     const d = refreshes(loadMemory('ddr4-3200'), idle);
     expect(d.stats.commands).toEqual({ ACT: 2, RD: 2, PREA: 1, REFab: 400 });
     d.cycles[0].slice(1).forEach((c, i) => expect(c).toBe((i + 2) * 12480));
-    // The second read finds its bank closed: latency 22 + 22 + 4 = 48, as the first.
-    expect(d.stats.avgReadLatencyCycles).toBe(48);
-    expect(d.stats.cycles).toBe(5_000_000 + 48);
+    // The second read finds its bank closed: latency 1 + 22 + 22 + 4 = 49, as the first.
+    expect(d.stats.avgReadLatencyCycles).toBe(49);
+    expect(d.stats.cycles).toBe(5_000_000 + 49);
     // gddr6 per-bank: floor(5e6 / 208) = 24038 per channel (24038 x 208 = 4,999,904); channel 0's
     // bank 0 was left open by the first read, so its refresh needs one PRE.
     const g = refreshes(loadMemory('gddr6'), idle);
     expect(g.cycles.map((c) => c.length)).toEqual([24038, 24038]);
     expect(g.stats.commands).toEqual({ ACT: 2, RD: 2, PRE: 1, REFpb: 2 * 24038 });
     g.cycles[1].forEach((c, i) => expect(c).toBe((i + 1) * 208));
-    expect(g.stats.cycles).toBe(5_000_000 + 53);
+    expect(g.stats.cycles).toBe(5_000_000 + 54);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The scheduler against the protocol checker: seeded random workloads on every shipped memory
- * preset, with both page policies, both schedulers and every refresh mode the preset supports.
+ * preset, with both page policies, every scheduler and every refresh mode the preset supports.
  * Every command the controllers issue is recorded and checked by checkCommandLog, a separate
- * implementation of the same rules: there must be no violation. Then violations are injected into
+ * implementation of the same rules: there must be no violation, and no row may be activated and
+ * closed without a column command in between (the controller never wastes an activation). Then violations are injected into
  * a recorded log to show the check is not vacuous.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,26 @@ import { mixedTrace, randomTrace, streamTrace } from '../../src/dram/trace/index
 import { listPresets } from '../../src/spec/load.js';
 import type { MemorySpec } from '../../src/spec/memory.js';
 import { loadMemory } from '../../src/spec/presets.js';
+import { SCHEDULER_NAMES } from '../../src/dram/schedulers/index.js';
 import { mulberry32 } from '../../src/util/rng.js';
+
+/** ACTs followed by a PRE or PREA to their bank with no column command in between. */
+function wastedActivations(log: readonly CommandRecord[]): number {
+  const opened = new Map<string, boolean>(); // bank -> activated and not yet accessed
+  let wasted = 0;
+  for (const r of log) {
+    const key = `${r.channel}.${r.rank}.${r.bankgroup}.${r.bank}`;
+    if (r.command === 'ACT') opened.set(key, true);
+    else if (r.command === 'RD' || r.command === 'WR') opened.set(key, false);
+    else if (r.command === 'PRE' && opened.get(key)) wasted++;
+    else if (r.command === 'PREA') {
+      for (const [k, v] of opened) if (v && k.startsWith(`${r.channel}.${r.rank}.`)) wasted++;
+    }
+    if (r.command === 'PRE') opened.delete(key);
+    if (r.command === 'PREA') for (const k of [...opened.keys()]) if (k.startsWith(`${r.channel}.${r.rank}.`)) opened.delete(k);
+  }
+  return wasted;
+}
 
 /** Replay and return every issued command as a CommandRecord (fields a command does not take are -1). */
 function record(spec: MemorySpec, s: RequestStream) {
@@ -71,7 +91,7 @@ for (const preset of listPresets('memory')) {
   describe(`${preset}: no protocol violations`, () => {
     for (const refresh of modes) {
       for (const pagePolicy of ['open', 'closed']) {
-        for (const scheduler of ['frfcfs', 'fcfs']) {
+        for (const scheduler of SCHEDULER_NAMES) {
           it(`refresh ${refresh}, ${pagePolicy} page, ${scheduler}`, () => {
             const spec = loadMemory(preset, [`controller.refresh=${refresh}`, `controller.pagePolicy=${pagePolicy}`, `controller.scheduler=${scheduler}`]);
             let seed = 1;
@@ -81,6 +101,7 @@ for (const preset of listPresets('memory')) {
               expect(stats.requests, name).toBe(stream.count);
               const violations = checkCommandLog(log, spec, { maxViolations: 5 });
               expect(violations.map((v) => formatViolation(v, `${name}.csv`)), name).toEqual([]);
+              expect(wastedActivations(log), `${name}: rows activated and closed unused`).toBe(0);
               if (name === 'bank-conflict storm') {
                 // Long enough that refresh is part of what was checked.
                 expect(stats.commands[refresh === 'all-bank' ? 'REFab' : 'REFpb'], 'refreshes').toBeGreaterThan(0);
