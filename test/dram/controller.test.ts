@@ -11,55 +11,12 @@
  * data burst, whichever is later.
  */
 import { describe, expect, it } from 'vitest';
-import { AddressMap } from '../../src/dram/addressMap.js';
-import { COMMAND_ID, COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
+import { COMMAND_ID, type CommandName } from '../../src/dram/commands.js';
 import { replay, type RequestStream } from '../../src/dram/replay.js';
 import { mixedTrace, parseTrace, randomTrace, streamTrace } from '../../src/dram/trace/index.js';
 import type { MemorySpec } from '../../src/spec/memory.js';
 import { loadMemory } from '../../src/spec/presets.js';
-
-interface Req {
-  readonly address: number;
-  readonly write?: boolean;
-  /** Arrival cycle; omitted: untimed. */
-  readonly at?: number;
-}
-
-interface Cmd {
-  readonly cycle: number;
-  readonly command: CommandName;
-  readonly channel: number;
-  readonly group: number;
-  readonly bank: number;
-  readonly row: number;
-}
-
-function stream(reqs: readonly Req[]): RequestStream {
-  return {
-    count: reqs.length,
-    address: Float64Array.from(reqs, (r) => r.address),
-    isWrite: Uint8Array.from(reqs, (r) => (r.write ? 1 : 0)),
-    arrival: Float64Array.from(reqs, (r) => r.at ?? -1),
-  };
-}
-
-/** Replay and record every command. */
-function run(spec: MemorySpec, s: RequestStream) {
-  const log: Cmd[] = [];
-  const result = replay(spec, s, {
-    onCommand: (cmd, channel, _rank, group, bank, row, _column, cycle) => log.push({ cycle, command: COMMAND_NAMES[cmd], channel, group, bank, row }),
-  });
-  return { ...result, log };
-}
-
-/** "27 RD" style lines, for comparing whole command sequences. */
-const brief = (log: readonly Cmd[]) => log.map((c) => `${c.cycle} ${c.command}${c.command === 'ACT' ? ` row ${c.row}` : ''} g${c.group}b${c.bank}`);
-
-/** Byte address of burst `column` of `row` in bank (group, bank) of channel `channel`, rank 0. */
-const addr = (spec: MemorySpec) => {
-  const map = new AddressMap(spec);
-  return (group: number, bank: number, row: number, column: number, channel = 0) => map.encode({ channel, rank: 0, group, bank, row, column });
-};
+import { addr, brief, run, stream, type Req } from '../helpers/replay.js';
 
 const gddr6 = loadMemory('gddr6', ['controller.refresh=off']);
 const G = addr(gddr6);

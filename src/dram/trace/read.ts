@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../spec/errors.js';
 import { detectFormat } from './detect.js';
+import { gunzipTrace, isGzip } from './gzip.js';
 import { parseDramsim3Line } from './dramsim3.js';
 import { parsePimsimLine } from './pimsim.js';
 import { parseRamulatorLine } from './ramulator.js';
@@ -33,7 +34,10 @@ export function parseTrace(text: string, file: string, format: TraceFormatOption
   return parseTraceBytes(Buffer.from(text, 'utf8'), file, format);
 }
 
-/** Reads and parses a trace file. Works on bytes, so files past JavaScript's string limit still load. */
+/**
+ * Reads and parses a trace file, gzip-compressed or not. Works on bytes, so files past
+ * JavaScript's string limit still load.
+ */
 export function readTrace(file: string, format: TraceFormatOption = 'auto'): Trace {
   let bytes: Buffer;
   try {
@@ -43,5 +47,5 @@ export function readTrace(file: string, format: TraceFormatOption = 'auto'): Tra
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new InputError(`cannot read trace file: ${why}`, file);
   }
-  return parseTraceBytes(bytes, file, format);
+  return parseTraceBytes(isGzip(bytes) ? gunzipTrace(bytes, file) : bytes, file, format);
 }
