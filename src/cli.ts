@@ -16,8 +16,9 @@ import { register as baseline } from './cli/baseline.js';
 import { register as report } from './cli/report.js';
 import { register as merge } from './cli/merge.js';
 import { register as precision } from './cli/precision.js';
+import { register as config } from './cli/config.js';
 
-const COMMANDS = [trace, check, list, run, gemv, simulateCmd, precision, baseline, report, merge, start] as const;
+const COMMANDS = [trace, check, list, config, run, gemv, simulateCmd, precision, baseline, report, merge, start] as const;
 
 export function buildProgram(): Command {
   const program = new Command('pimsim')

@@ -142,6 +142,8 @@ export interface MemorySpec {
   /** Peak external bandwidth of all channels, GB/s (1e9 B/s). */
   readonly peakBandwidthGBs: number;
   readonly preset: MemoryPreset;
+  /** The preset file it came from. */
+  readonly file: string;
   /** Field paths set from outside the preset file (--set, a system's memoryOverrides). */
   readonly overrides: readonly string[];
   readonly sources: Readonly<Record<string, string>>;
@@ -276,6 +278,6 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
   return {
     name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, controller: c, addressMapping,
     accessBytes, burstsPerRow, banksPerRank, banksPerChannel, totalBytes, peakBandwidthGBs,
-    preset, overrides: [...overrides], sources: preset.sources, assumptions: preset.assumptions,
+    preset, file, overrides: [...overrides], sources: preset.sources, assumptions: preset.assumptions,
   };
 }

@@ -10,6 +10,7 @@ import { InputError } from '../../src/spec/errors.js';
 import { listPresets } from '../../src/spec/load.js';
 import { TIMING_KEYS } from '../../src/spec/memory.js';
 import { loadMemory } from '../../src/spec/presets.js';
+import { loadSystem } from '../../src/spec/system.js';
 import { errorOf } from '../helpers/errors.js';
 
 const PRESETS = listPresets('memory');
@@ -147,5 +148,80 @@ describe('values that make no sense are refused at load time', () => {
     expect(loadMemory('gddr6-aim').tCK_ps).toBe(500);
     expect(loadMemory('hbm2').tCK_ps).toBe(1000);
     expect(loadMemory('hbm2').peakBandwidthGBs).toBe(256);
+  });
+});
+
+describe('derived timing values', () => {
+  it('nRTW is derived as nCL + nBL + 2 - nCWL and read by the RD -> WR rule', () => {
+    const spec = loadMemory('gddr6');
+    expect(spec.preset.timing.nRTW).toBe('nCL + nBL + 2 - nCWL');
+    expect(spec.timing.nRTW).toBe(24 + 2 + 2 - 6);
+    const rtw = spec.rules.find((r) => r.from.includes('RD') && r.to.includes('WR') && r.scope === 'rank');
+    expect(rtw).toMatchObject({ cycles: 22, text: '"RD" -> "WR" >= nRTW (rank)' });
+    // A derived value follows its inputs...
+    expect(loadMemory('gddr6', ['timing.nCL=30']).timing.nRTW).toBe(28);
+    expect(loadMemory('gddr6-aim').timing.nRTW).toBe(50 + 2 + 2 - 6);
+  });
+
+  it('--set timing.nRTW=25 replaces it, and so the rule; an expression is accepted too', () => {
+    const spec = loadMemory('gddr6', ['timing.nRTW=25']);
+    expect(spec.timing.nRTW).toBe(25);
+    expect(spec.rules.find((r) => r.text.startsWith('"RD" -> "WR"'))!.cycles).toBe(25);
+    expect(loadMemory('gddr6', ['timing.nRTW=nCL + 1']).timing.nRTW).toBe(25);
+  });
+
+  it('a cycle among derived values is an error naming it', () => {
+    expect(errorOf(() => loadMemory('gddr6', ['timing.nRTW=nRTP + 1', 'timing.nRTP=nRTW - 1'])).message).toMatch(/timing values form a cycle: nRTP -> nRTW -> nRTP|nRTW -> nRTP -> nRTW/);
+  });
+});
+
+describe('an override nothing reads is an error', () => {
+  it('a timing no rule, derived value or controller setting reads, naming the ones that are read', () => {
+    // gddr6 has no PIM rules: nRCDMAC is read by nothing.
+    const e = errorOf(() => loadMemory('gddr6', ['timing.nRCDMAC=20']));
+    expect(e.message).toMatch(/gddr6\.json: timing\.nRCDMAC is overridden, but no rule, derived timing value or controller setting of this preset reads it/);
+    expect(e.message).toMatch(/the timing names it reads are: .*nCL.*nRTW/);
+    // With refresh off, the refresh interval is read by nothing.
+    expect(errorOf(() => loadMemory('ddr4-3200', ['controller.refresh=off', 'timing.nREFI=6000'])).message).toMatch(/timing\.nREFI .*\(controller\.refresh is "off"\)/);
+    // An input of a derived value that a rule reads is read.
+    expect(loadMemory('gddr6', ['timing.nCWL=8']).timing.nRTW).toBe(20);
+  });
+
+  it('controller.rowHitCap without the capped scheduler', () => {
+    expect(errorOf(() => loadMemory('gddr6', ['controller.rowHitCap=8'])).message).toMatch(
+      /controller\.rowHitCap is overridden, but only the frfcfs-cap scheduler reads it and this preset's scheduler is "frfcfs-oldest"/,
+    );
+    expect(loadMemory('gddr6', ['controller.scheduler=frfcfs-cap', 'controller.rowHitCap=8']).controller.rowHitCap).toBe(8);
+  });
+
+  it('the capped scheduler needs a cap', () => {
+    const file = gddr6Variant('no-cap', (p) => {
+      p.controller.scheduler = 'frfcfs-cap';
+      delete p.controller.rowHitCap;
+    });
+    expect(errorOf(() => loadMemory(file)).message).toMatch(/no-cap\.json: controller\.scheduler is "frfcfs-cap" but controller\.rowHitCap .* is missing/);
+  });
+});
+
+describe('controller.addressMapping errors name the accepted forms', () => {
+  it('an unknown name lists the named orders and the array form', () => {
+    const e = errorOf(() => loadMemory('gddr6', ['controller.addressMapping=RoBaCoCh']));
+    expect(e.message).toMatch(/field controller\.addressMapping: expected one of "RoBaRaCoCh", "RoCoRaBaBgCh", "ChRaBaRoCo" \(most significant field first\), or an array naming each of channel, rank, bankgroup, bank, row, column once/);
+    expect(e.message).toContain('got "RoBaCoCh"');
+  });
+
+  it('an array with an unknown field too', () => {
+    const e = errorOf(() => loadMemory('gddr6', ['controller.addressMapping=["row","bank","bankgroup","rank","col","channel"]']));
+    expect(e.message).toMatch(/field controller\.addressMapping: expected one of .* e\.g\. \["row","bank","bankgroup","rank","column","channel"\]/);
+  });
+});
+
+describe('memory overrides of a PIM system', () => {
+  it('controller settings other than refresh are not read by PIM runs: an error', () => {
+    const e = errorOf(() => loadSystem('pim-gpt', ['memoryOverrides.controller.scheduler=fcfs']));
+    expect(e.message).toMatch(/pim-gpt\.json: memory override controller\.scheduler is not read by PIM runs \(the PIM sequencer reads only controller\.refresh/);
+    expect(() => loadSystem('pim-gpt', [], ['controller.queueDepth=8'])).toThrow(/controller\.queueDepth is not read by PIM runs/);
+    // Refresh and timing overrides are read.
+    expect(loadSystem('pim-gpt', [], ['controller.refresh=off', 'timing.nRCDMAC=60']).memory.timing.nRCDMAC).toBe(60);
   });
 });
