@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { bench as trace } from './trace.js';
 import { bench as gemv } from './gemv.js';
 import { bench as models } from './models.js';
+import { bench as peer } from './peer.js';
 
 /** One benchmark area. `run` receives the case filters given for it (empty: all cases). */
 export interface Bench {
@@ -18,7 +19,7 @@ export interface Bench {
   run(caseFilters: readonly string[]): void | Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [trace, gemv, models];
+const BENCHES: readonly Bench[] = [trace, peer, gemv, models];
 
 function usage(): string {
   return [

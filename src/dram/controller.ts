@@ -31,6 +31,11 @@ export type CommandSink = (cmd: number, channel: number, rank: number, group: nu
 
 export interface ControllerOptions {
   readonly onCommand?: CommandSink;
+  /**
+   * Wake every cycle, as a cycle-driven simulator ticks (slow). Results must not change: tests use
+   * it to show that sleeping until the next possible command skips nothing.
+   */
+  readonly everyCycle?: boolean;
   /** Called when a queue entry frees, so a blocked front end can retry. */
   readonly onSlotFree?: (channel: number, cycle: number) => void;
 }
@@ -107,7 +112,15 @@ export class ChannelController implements Component, SchedulerContext {
     const open = tm.openRow[flat];
     const cmd = open === row ? (isWrite ? WR : RD) : open === CLOSED ? ACT : PRE;
     const t = tm.earliest(cmd, rank, group, bank);
-    this.waker.request(t > now ? t : now + 1);
+    // Next cycle if the newcomer switches between reading and write draining: the mode changes
+    // at the first cycle its condition holds, however long the controller would otherwise sleep.
+    const flips = this.switchesMode(this.writes.occupancy, this.reads.occupancy);
+    this.waker.request(t > now && !flips ? t : now + 1);
+  }
+
+  /** Whether write draining starts (or stops) with `nw` writes and `nr` reads waiting. */
+  private switchesMode(nw: number, nr: number): boolean {
+    return this.writeMode ? nw === 0 || (nw <= this.lowMark && nr > 0) : nw >= this.highMark || (nr === 0 && nw > 0);
   }
 
   get idle(): boolean {
@@ -124,7 +137,7 @@ export class ChannelController implements Component, SchedulerContext {
     }
     const next = this.step(now);
     const refreshAt = this.nextRefresh;
-    this.waker.request(next < refreshAt ? next : refreshAt);
+    this.waker.request(this.opts.everyCycle ? now + 1 : next < refreshAt ? next : refreshAt);
   }
 
   /** Issue at most one command at `now`; return the next cycle worth waking at (Infinity: nothing to do). */
@@ -136,18 +149,20 @@ export class ChannelController implements Component, SchedulerContext {
       if (t <= now) return now + 1;
       if (t < soonest) soonest = t;
     }
-    // Write draining between watermarks; reads otherwise.
-    const nw = this.writes.occupancy, nr = this.reads.occupancy;
-    if (this.writeMode) {
-      if (nw === 0 || (nw <= this.lowMark && nr > 0)) this.writeMode = false;
-    } else if (nw >= this.highMark || (nr === 0 && nw > 0)) this.writeMode = true;
+    // Write draining between watermarks; reads otherwise. Counted over the requests that have
+    // arrived before this cycle (and the activated ones), like everything else the scheduler sees.
+    const vw = this.writes.visible(now), vr = this.reads.visible(now);
+    if (this.switchesMode(vw + this.writes.held, vr + this.reads.held)) this.writeMode = !this.writeMode;
+    // A request that arrived this cycle is seen from the next one (its own wake-up request may
+    // have been absorbed by this one).
+    if ((vw < this.writes.length || vr < this.reads.length) && now + 1 < soonest) soonest = now + 1;
     if (this.closedPage) {
       const c = this.closeUnwanted(now);
       if (c <= now) return now + 1;
       if (c < soonest) soonest = c;
     }
     const q = this.writeMode ? this.writes : this.reads;
-    const t = this.scheduler.schedule(q, q.visible(now), this.writeMode ? WR : RD, now);
+    const t = this.scheduler.schedule(q, this.writeMode ? vw : vr, this.writeMode ? WR : RD, now);
     if (t <= now) return now + 1;
     return t < soonest ? t : soonest;
   }
@@ -222,7 +237,7 @@ export class ChannelController implements Component, SchedulerContext {
     const tm = this.timing;
     let soonest = Infinity;
     for (let f = 0; f < this.closePending.length; f++) {
-      if (!this.closePending[f] || this.wanted(f)) continue;
+      if (!this.closePending[f] || this.wanted(f, now)) continue;
       const r = Math.floor(f / tm.banksPerRank), g = Math.floor((f % tm.banksPerRank) / tm.banksPerGroup), k = f % tm.banksPerGroup;
       const t = tm.earliest(PRE, r, g, k);
       if (t <= now) {
@@ -234,10 +249,10 @@ export class ChannelController implements Component, SchedulerContext {
     return soonest;
   }
 
-  /** Whether an activated or queued request wants the open row of bank f. */
-  private wanted(f: number): boolean {
+  /** Whether an activated request, or a request queued before `now`, wants the open row of bank f. */
+  private wanted(f: number, now: number): boolean {
     const row = this.timing.openRow[f];
-    return this.active.has[f] === 1 || this.reads.hasHit(f, row) || this.writes.hasHit(f, row);
+    return this.active.has[f] === 1 || this.reads.hasHit(f, row, this.reads.visible(now)) || this.writes.hasHit(f, row, this.writes.visible(now));
   }
 
   blocked(q: RequestQueue, i: number): boolean {
@@ -288,7 +303,7 @@ export class ChannelController implements Component, SchedulerContext {
       s.writes++;
     }
     if (done > s.lastDataCycle) s.lastDataCycle = done;
-    if (this.closedPage && !this.wanted(f)) this.closePending[f] = 1;
+    if (this.closedPage) this.closePending[f] = 1; // closed if nothing wants it (closeUnwanted)
     this.opts.onSlotFree?.(this.channel, now);
   }
 

@@ -36,6 +36,8 @@ export const DEFAULT_FRONTEND: FrontendName = 'per-channel';
 export interface ReplayOptions {
   readonly onCommand?: CommandSink;
   readonly frontend?: FrontendName;
+  /** Controllers wake every cycle instead of sleeping until something can issue (slow; for tests). */
+  readonly everyCycle?: boolean;
 }
 
 export interface ReplayResult {
@@ -113,6 +115,7 @@ export function replay(spec: MemorySpec, stream: RequestStream, opts: ReplayOpti
   for (let ch = 0; ch < spec.org.channels; ch++) {
     controllers.push(new ChannelController(spec, ch, engine, {
       onCommand: opts.onCommand,
+      everyCycle: opts.everyCycle,
       onSlotFree: (c, now) => frontend!.slotFree(c, now),
     }));
   }

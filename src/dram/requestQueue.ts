@@ -80,9 +80,9 @@ export class RequestQueue {
     }
   }
 
-  /** Whether any request other than `skip` wants `row` of bank `flat`. */
-  hasHit(flat: number, row: number, skip = -1): boolean {
-    for (let i = 0; i < this.length; i++) if (i !== skip && this.flat[i] === flat && this.row[i] === row) return true;
+  /** Whether any of the first `n` requests wants `row` of bank `flat`. */
+  hasHit(flat: number, row: number, n = this.length): boolean {
+    for (let i = 0; i < n; i++) if (this.flat[i] === flat && this.row[i] === row) return true;
     return false;
   }
 }

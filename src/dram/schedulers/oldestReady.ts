@@ -18,6 +18,8 @@ const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE;
 export class OldestReady implements Scheduler {
   /** Per bank, stamped with the scan id: an older request hits the open row. */
   private readonly hitStamp: Uint32Array;
+  /** Per bank and command kind (column, ACT, PRE), stamped with the scan id: found not legal yet. */
+  private readonly seen: Uint32Array;
   private scanId = 0;
 
   constructor(
@@ -25,6 +27,7 @@ export class OldestReady implements Scheduler {
     private readonly headOnly: boolean,
   ) {
     this.hitStamp = new Uint32Array(ctx.active.has.length);
+    this.seen = new Uint32Array(ctx.active.has.length * 3);
   }
 
   schedule(q: RequestQueue, n: number, col: number, now: number): number {
@@ -32,16 +35,39 @@ export class OldestReady implements Scheduler {
     if (this.headOnly && n > 1) n = 1;
     let soonest = Infinity;
     const scan = ++this.scanId;
+    // With one rank, a channel/rank-level bound in the future means no such command can issue now
+    // anywhere; waking at the bound is early enough, so skip the per-bank look-ups.
+    const oneRank = tm.ranks === 1;
+    const colBound = oneRank ? tm.rankBound(col, 0) : 0;
+    const actBound = oneRank ? tm.rankBound(ACT, 0) : 0;
+    const preBound = oneRank ? tm.rankBound(PRE, 0) : 0;
+    const seen = this.seen;
     for (let i = 0; i < n; i++) {
       const f = q.flat[i];
       const o = open[f];
-      let cmd: number;
+      let cmd: number, kind: number, bound: number;
       if (o === q.row[i]) {
         cmd = col;
+        kind = 0;
+        bound = colBound;
         this.hitStamp[f] = scan;
-      } else if (o === CLOSED) cmd = ACT;
-      else if (activated[f] || this.hitStamp[f] === scan) continue; // the row is still wanted: served first
-      else cmd = PRE;
+      } else if (o === CLOSED) {
+        cmd = ACT;
+        kind = 1;
+        bound = actBound;
+      } else if (activated[f] || this.hitStamp[f] === scan) {
+        continue; // the row is still wanted: served first
+      } else {
+        cmd = PRE;
+        kind = 2;
+        bound = preBound;
+      }
+      if (bound > now) {
+        if (bound < soonest) soonest = bound;
+        continue;
+      }
+      // An older request to the same bank needed the same command, which is not legal yet.
+      if (seen[f * 3 + kind] === scan) continue;
       if (ctx.blocked(q, i)) continue;
       const t = tm.earliest(cmd, q.rank[i], q.group[i], q.bank[i]);
       if (t <= now) {
@@ -50,6 +76,7 @@ export class OldestReady implements Scheduler {
         else ctx.precharge(q, i, now);
         return now;
       }
+      seen[f * 3 + kind] = scan;
       if (t < soonest) soonest = t;
     }
     return soonest;
