@@ -3,7 +3,6 @@
  * per token on one PIM machine, prompt tokens first (one at a time, as PIM-GPT processes them),
  * then the generated ones. Returns per-token latency and the run's statistics.
  */
-import { createHash } from 'node:crypto';
 import { loadModel, type ModelSpec } from './model/spec.js';
 import { loadSystem, type SystemSpec } from './spec/system.js';
 import { InputError } from './spec/errors.js';
@@ -18,6 +17,7 @@ import { asicOpsOf } from './energy/index.js';
 import type { AsicOp } from './asic/latency.js';
 import { BF16_PLAN, parsePrecisionPlan, type PrecisionPlan } from './model/precision.js';
 import { lowBitRunStats, type LowBitRunStats } from './pim/lowbitStats.js';
+import { hashConfig } from './spec/resolved.js';
 
 export const PIMSIM_VERSION = '0.1.0';
 export const RESULT_SCHEMA_VERSION = 1;
@@ -135,6 +135,4 @@ export function simulate(opts: SimulateOptions): Simulation {
 }
 
 /** A stable hash of the resolved configuration, so results can be matched to their inputs. */
-export function configHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
+export const configHash = hashConfig;

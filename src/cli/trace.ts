@@ -39,7 +39,7 @@ function configCommand(memory: string, sets: readonly string[]): string {
 export function printTraceSummary(file: string, format: string, s: DramStats, run?: { frontend: string; hash: string; show: string }): void {
   printTable([
     ['trace', `${file} (${format})`],
-    ['memory', run ? `${s.memory} (${run.hash.slice(0, 19)}...; ${run.show})` : s.memory],
+    ['memory', run ? `${s.memory} (config ${run.hash}: ${run.show})` : s.memory],
     ...(run ? [['front end', run.frontend] as const] : []),
     ['cycles', s.cycles],
     ['time (ns)', s.ns],

@@ -2,7 +2,8 @@
  * The resolved configuration of a memory or a system as plain JSON: what `pimsim config` prints
  * and `pimsim trace --json` records, so a comparison between runs (or with another simulator) can
  * be checked field by field. `configHash` fingerprints the fields that determine simulated
- * behaviour, so two runs with equal hashes simulated the same hardware and controller.
+ * behaviour, so two runs with equal hashes simulated the same hardware and controller (same
+ * format as the configHash of simulation results).
  */
 import { createHash } from 'node:crypto';
 import type { MemorySpec } from './memory.js';
@@ -20,9 +21,14 @@ function behaviour(m: MemorySpec) {
   };
 }
 
-/** sha256 of the behaviour-determining fields, as "sha256:<hex>". */
+/** A stable hash of a resolved configuration: the first 16 hex digits of the sha256 of its JSON. */
+export function hashConfig(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+/** The hash of the fields of a memory that determine simulated behaviour. */
 export function configHash(m: MemorySpec): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(behaviour(m))).digest('hex')}`;
+  return hashConfig(behaviour(m));
 }
 
 export function memoryConfig(m: MemorySpec) {
