@@ -214,8 +214,15 @@ export class ChannelController implements Component, SchedulerContext {
   private serveActivated(now: number): number {
     const a = this.active, tm = this.timing;
     let best = -1, bestArrival = Infinity, soonest = Infinity;
+    // With one rank, a channel/rank-level bound in the future holds for every bank (see schedulers).
+    const rdBound = tm.ranks === 1 ? tm.rankBound(RD, 0) : 0, wrBound = tm.ranks === 1 ? tm.rankBound(WR, 0) : 0;
     for (let f = 0; f < a.has.length; f++) {
       if (!a.has[f]) continue;
+      const bound = a.isWrite[f] ? wrBound : rdBound;
+      if (bound > now) {
+        if (bound < soonest) soonest = bound;
+        continue;
+      }
       const t = tm.earliest(a.isWrite[f] ? WR : RD, a.rank[f], a.group[f], a.bank[f]);
       if (t <= now) {
         if (a.arrival[f] < bestArrival) {

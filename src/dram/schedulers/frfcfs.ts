@@ -21,6 +21,8 @@ export class FrFcfs implements Scheduler {
   private readonly hitStamp: Uint32Array;
   /** Per bank, stamped with the scan id: a request for another row of the bank was seen. */
   private readonly waitStamp: Uint32Array;
+  /** Per bank and command kind (column, ACT, PRE), stamped with the scan id: found not legal yet. */
+  private readonly seen: Uint32Array;
   /** Per queue index: a row hit that lost its priority to the cap (valid for the current scan). */
   private demoted = new Uint8Array(0);
   private scanId = 0;
@@ -32,6 +34,7 @@ export class FrFcfs implements Scheduler {
     const banks = ctx.active.has.length;
     this.hitStamp = new Uint32Array(banks);
     this.waitStamp = new Uint32Array(banks);
+    this.seen = new Uint32Array(banks * 3);
   }
 
   schedule(q: RequestQueue, n: number, col: number, now: number): number {
@@ -64,12 +67,14 @@ export class FrFcfs implements Scheduler {
         if (hitBound < soonest) soonest = hitBound;
         continue;
       }
-      if (ctx.blocked(q, i)) continue;
+      // An older hit to the same bank was found not legal yet: so is this one.
+      if (this.seen[f * 3] === scan || ctx.blocked(q, i)) continue;
       const t = tm.earliest(col, q.rank[i], q.group[i], q.bank[i]);
       if (t <= now) {
         ctx.serve(q, i, col, now);
         return now;
       }
+      this.seen[f * 3] = scan;
       if (t < soonest) soonest = t;
     }
     // Pass 2: activate a closed bank, or precharge a row nothing queued still hits (nothing to do
@@ -79,18 +84,23 @@ export class FrFcfs implements Scheduler {
     for (let i = 0; i < n; i++) {
       const f = q.flat[i];
       const o = open[f];
-      let cmd: number;
+      let cmd: number, kind: number;
       if (o === q.row[i]) {
         if (!capped || !this.demoted[i]) continue;
         cmd = col;
-      } else if (o === CLOSED) cmd = ACT;
-      else {
+        kind = 0;
+      } else if (o === CLOSED) {
+        cmd = ACT;
+        kind = 1;
+      } else {
         // Only the active queue's hits (and an activated request of either queue) hold a row
         // open: deferring to the other queue's hits could deadlock.
         if (this.hitStamp[f] === scan || activated[f]) continue;
         cmd = PRE;
+        kind = 2;
       }
-      if (ctx.blocked(q, i)) continue;
+      // Demoted hits share the stamp of pass 1's hits: none of those was legal either.
+      if (this.seen[f * 3 + kind] === scan || ctx.blocked(q, i)) continue;
       const t = tm.earliest(cmd, q.rank[i], q.group[i], q.bank[i]);
       if (t <= now) {
         if (cmd === col) ctx.serve(q, i, col, now);
@@ -98,6 +108,7 @@ export class FrFcfs implements Scheduler {
         else ctx.precharge(q, i, now);
         return now;
       }
+      this.seen[f * 3 + kind] = scan;
       if (t < soonest) soonest = t;
     }
     return soonest;
