@@ -17,6 +17,8 @@ export function register(program: Command): void {
     .option('--max <n>', 'print at most n violations', '50');
   addSetOption(cmd, 'memory (or, with --system, system) preset').action((file: string, o: { memory: string; system?: string; max: string; set: string[] }) => {
     const spec = o.system ? loadSystem(o.system, o.set).memory : loadMemory(o.memory, o.set);
+    const unread = spec.overrides.filter((path) => path.startsWith('controller.'));
+    if (unread.length > 0) throw new InputError(`--set ${unread.join(', ')} would change nothing: the checker reads the timing rules and the organization, not the controller settings`);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

@@ -29,8 +29,14 @@ describe.concurrent('pimsim config', () => {
     expect(c.model).toMatchObject({ kind: 'model', name: 'gpt2-small', layers: 12, dModel: 768 });
   });
 
-  it('an override nothing reads fails with exit 1 and names what is read', async () => {
-    const r = await pimsim('config', '--memory', 'gddr6', '--set', 'timing.nRCDMAC=20');
+  it('an override nothing reads fails with exit 1 and names what is read (config, check)', async () => {
+    const [r, check] = await Promise.all([
+      pimsim('config', '--memory', 'gddr6', '--set', 'timing.nRCDMAC=20'),
+      pimsim('check', 'test/fixtures/checker/gddr6-bad.csv', '--set', 'controller.scheduler=fcfs'),
+    ]);
+    // The checker reads no controller setting.
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/--set controller\.scheduler would change nothing: the checker reads the timing rules and the organization/);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/timing\.nRCDMAC is overridden, but no rule.*reads it.*the timing names it reads are: nBL/);
