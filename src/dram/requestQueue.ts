@@ -68,16 +68,15 @@ export class RequestQueue {
 
   remove(i: number): void {
     const n = --this.length;
-    for (let j = i; j < n; j++) {
-      this.rank[j] = this.rank[j + 1];
-      this.group[j] = this.group[j + 1];
-      this.bank[j] = this.bank[j + 1];
-      this.flat[j] = this.flat[j + 1];
-      this.row[j] = this.row[j + 1];
-      this.column[j] = this.column[j + 1];
-      this.arrival[j] = this.arrival[j + 1];
-      this.outcome[j] = this.outcome[j + 1];
-    }
+    if (i === n) return;
+    this.rank.copyWithin(i, i + 1, n + 1);
+    this.group.copyWithin(i, i + 1, n + 1);
+    this.bank.copyWithin(i, i + 1, n + 1);
+    this.flat.copyWithin(i, i + 1, n + 1);
+    this.row.copyWithin(i, i + 1, n + 1);
+    this.column.copyWithin(i, i + 1, n + 1);
+    this.arrival.copyWithin(i, i + 1, n + 1);
+    this.outcome.copyWithin(i, i + 1, n + 1);
   }
 
   /** Whether any of the first `n` requests wants `row` of bank `flat`. */
