@@ -22,7 +22,7 @@ export const SCOPES = ['channel', 'rank', 'bankgroup', 'bank'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const posInt = z.number().int().positive();
-const cycleValue = z.union([z.number().int().nonnegative(), z.string()]);
+const cycleValue = z.union([z.number().int().nonnegative(), z.string({ error: 'a duration such as "14 ns"' })]);
 const commandList = z.union([z.enum([...COMMAND_NAMES, '*']), z.array(z.enum(COMMAND_NAMES)).nonempty()]);
 /** "nCL + nBL + 2 - nCWL": integers and timing names joined by + and -. */
 const cycleExpr = z.union([z.number().int().nonnegative(), z.string().regex(/^\s*[A-Za-z0-9_]+(\s*[-+]\s*[A-Za-z0-9_]+)*\s*$/, 'expected names and integers joined by + or -')]);

@@ -1,12 +1,104 @@
 /**
- * Output files are written atomically: to a temporary file beside the target, renamed into place
- * only when complete, so a failed run never leaves a partial file behind.
+ * Output files and directories. Every output location is checked before any work is done
+ * (checkOutputFile, checkOutputDir), so a long run never ends by refusing its output. Files are
+ * then written atomically: to a temporary file beside the target, renamed into place only when
+ * complete, so a failed run never leaves a partial file behind. Filesystem errors become one-line
+ * InputErrors naming the path and the reason.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from '../spec/errors.js';
+import { fsError, fsReason } from './fsError.js';
+
+/** The nearest existing ancestor of `path` (itself excluded): where missing directories would be created. */
+function existingAncestor(path: string): string {
+  let dir = dirname(path);
+  while (!existsSync(dir)) {
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return dir;
+}
+
+/** Throws unless a new entry can be created in directory `dir` (tried for real: permissions alone mislead, e.g. /proc as root). */
+function probeWritable(dir: string, target: string, flag: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (e) {
+    throw new InputError(`${flag}: cannot use ${dir}: ${fsReason(e)}`, target);
+  }
+  if (!st.isDirectory()) throw new InputError(`${flag}: ${dir} is not a directory`, target);
+  const probe = join(dir, `.pimsim-probe-${process.pid}-${Date.now().toString(36)}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+  } catch (e) {
+    throw new InputError(`${flag}: cannot create files in ${dir}: ${fsReason(e)}`, target);
+  }
+  rmSync(probe, { force: true });
+}
+
+/**
+ * Throws an InputError unless `path` can be written as a file: it is a regular file or does not
+ * exist, and its directory exists (or can be created) and accepts new files. `flag` names the
+ * option in the message (e.g. "--out").
+ */
+export function checkOutputFile(path: string, flag: string): void {
+  const target = resolve(path);
+  if (existsSync(target)) {
+    let st;
+    try {
+      st = statSync(target);
+    } catch (e) {
+      throw new InputError(`${flag}: cannot use this path: ${fsReason(e)}`, path);
+    }
+    if (st.isDirectory()) throw new InputError(`${flag}: is a directory; expected the path of a file to write`, path);
+    if (!st.isFile()) throw new InputError(`${flag}: is not a regular file (a device, pipe or socket); expected the path of a file to write`, path);
+  }
+  probeWritable(existingAncestor(target), path, flag);
+}
+
+/**
+ * Throws an InputError unless `path` can be written as a directory: it does not exist (and can be
+ * created), or it is a directory that `replaceable` accepts (empty, or an earlier output of ours).
+ * `foreign` says in the message why an existing directory is refused.
+ */
+export function checkOutputDir(path: string, flag: string, replaceable: (dir: string) => boolean, foreign: string): void {
+  const target = resolve(path);
+  if (existsSync(target)) {
+    let st;
+    try {
+      st = statSync(target);
+    } catch (e) {
+      throw new InputError(`${flag}: cannot use this path: ${fsReason(e)}`, path);
+    }
+    if (!st.isDirectory()) throw new InputError(`${flag}: is a file; expected a directory to write`, path);
+    if (!replaceable(target)) throw new InputError(`${flag}: ${foreign}; choose another ${flag} or remove it first`, path);
+  }
+  // The directory is written beside itself and renamed into place, so its parent must take new entries.
+  probeWritable(existingAncestor(target), path, flag);
+}
+
+/** Whether `dir` is an empty directory. */
+export function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+function makeParent(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw fsError(e, path, 'create the directory for this file');
+  }
+}
 
 export function writeFileAtomic(path: string, data: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeParent(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(tmp, 'w');
@@ -18,7 +110,7 @@ export function writeFileAtomic(path: string, data: string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw fsError(e, path, 'write');
   }
 }
 
@@ -30,9 +122,13 @@ export class AtomicLineWriter {
   private size = 0;
 
   constructor(private readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeParent(path);
     this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    this.fd = openSync(this.tmp, 'w');
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (e) {
+      throw fsError(e, path, 'write');
+    }
   }
 
   line(s: string): void {
@@ -42,15 +138,24 @@ export class AtomicLineWriter {
   }
 
   private flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join('\n') + '\n');
+    try {
+      if (this.buf.length) writeSync(this.fd, this.buf.join('\n') + '\n');
+    } catch (e) {
+      throw fsError(e, this.path, 'write');
+    }
     this.buf = [];
     this.size = 0;
   }
 
   commit(): void {
     this.flush();
-    closeSync(this.fd);
-    renameSync(this.tmp, this.path);
+    try {
+      closeSync(this.fd);
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      rmSync(this.tmp, { force: true });
+      throw fsError(e, this.path, 'write');
+    }
   }
 
   abort(): void {
