@@ -5,8 +5,8 @@ import { parseCommandLog } from '../dram/commandLog.js';
 import { checkCommandLog, formatViolation } from '../dram/checker.js';
 import { loadMemory } from '../spec/presets.js';
 import { loadSystem } from '../spec/system.js';
-import { InputError } from '../spec/errors.js';
-import { addSetOption } from './common.js';
+import { fsError } from '../util/fsError.js';
+import { addSetOption, intOption } from './options.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -14,18 +14,18 @@ export function register(program: Command): void {
     .description('check every timing rule and bank-state transition in a command log; exit 1 on any violation')
     .option('--memory <preset>', 'memory preset the log was produced with', 'gddr6')
     .option('--system <preset>', 'check a PIM run: the system preset (its memory, PIM rules and derived PU/link rules)')
-    .option('--max <n>', 'print at most n violations', '50');
-  addSetOption(cmd, 'memory (or, with --system, system) preset').action((file: string, o: { memory: string; system?: string; max: string; set: string[] }) => {
+    .addOption(intOption('--max <n>', 'print at most n violations', 0, 50));
+  addSetOption(cmd, 'memory (or, with --system, system) preset').action((file: string, o: { memory: string; system?: string; max: number; set: string[] }) => {
     const spec = o.system ? loadSystem(o.system, o.set).memory : loadMemory(o.memory, o.set);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new InputError(`cannot read command log: ${(e as Error).message}`, file);
+      throw fsError(e, file, 'read the command log');
     }
     const records = parseCommandLog(text, file);
     const violations = checkCommandLog(records, spec);
-    const max = Number(o.max);
+    const max = o.max;
     for (const v of violations.slice(0, max)) process.stdout.write(formatViolation(v, file) + '\n');
     if (violations.length > max) process.stdout.write(`... and ${violations.length - max} more\n`);
     process.stdout.write(`${file}: ${records.length} commands checked against ${spec.name}: ${violations.length} violation(s)\n`);

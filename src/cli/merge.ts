@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeReport } from '../report/index.js';
+import { checkReportTarget, writeReport } from '../report/index.js';
 import { InputError } from '../spec/errors.js';
 
 export function register(program: Command): void {
@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'report directory')
     .option('--title <text>', 'report title')
     .action((inputs: string[], o: { out: string; title?: string }) => {
+      checkReportTarget(o.out);
       const files: string[] = [];
       for (const input of inputs) {
         let st;

@@ -6,6 +6,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PimsimError } from '../spec/errors.js';
 import { parseSetting } from '../spec/load.js';
+import { parsePrecisionPlan } from '../model/precision.js';
 
 /** Turns a library validation error into commander's "invalid argument" (usage error, exit 2). */
 export function asArgParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -69,4 +70,11 @@ export function addSetOption(cmd: Command, what = 'preset', flag = '--set'): Com
       })
       .default([] as string[]),
   );
+}
+
+/** `--precision <plan>`: weight formats per role, checked when parsed (the value is the parsed plan). */
+export function precisionPlanOption(): Option {
+  return new Option('--precision <plan>', 'weight formats: bf16 | int8 | ternary | binary, with per-role overrides, e.g. ternary,lm-head=bf16,attention=bf16 (roles: qkv, attn-out, ffn-up, ffn-down, lm-head, attention)')
+    .argParser(asArgParser((v: string) => parsePrecisionPlan(v)))
+    .default(parsePrecisionPlan('bf16'), 'bf16');
 }

@@ -1,23 +1,26 @@
 /** `pimsim trace <file>`: replay a memory trace on a memory preset. */
 import type { Command } from 'commander';
-import { readTrace, parseTraceFormatOption } from '../dram/trace/index.js';
+import { readTrace, TRACE_FORMATS, type TraceFormatOption } from '../dram/trace/index.js';
 import { replay } from '../dram/replay.js';
 import { withCommandLog } from '../dram/commandLogSink.js';
 import { loadMemory } from '../spec/presets.js';
 import type { DramStats } from '../dram/stats.js';
-import { addSetOption, printJson, printTable } from './common.js';
+import { checkOutputFile } from '../util/output.js';
+import { printJson, printTable } from './common.js';
+import { addSetOption, choiceOption } from './options.js';
 
 export function register(program: Command): void {
   const cmd = program
     .command('trace <file>')
     .description('replay a memory trace (pimsim, Ramulator or DRAMsim3 format) through the DRAM model')
     .option('--memory <preset>', 'memory preset name or path to a .json file', 'gddr6')
-    .option('--format <format>', 'auto | pimsim | ramulator | dramsim3', 'auto')
+    .addOption(choiceOption('--format <format>', 'trace format', ['auto', ...TRACE_FORMATS], 'auto'))
     .option('--json', 'print one JSON object instead of a table')
     .option('--command-log <file>', 'write every issued command as CSV');
-  addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; format: string; json?: boolean; commandLog?: string; set: string[] }) => {
+  addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; format: TraceFormatOption; json?: boolean; commandLog?: string; set: string[] }) => {
+    if (o.commandLog) checkOutputFile(o.commandLog, '--command-log');
     const spec = loadMemory(o.memory, o.set);
-    const trace = readTrace(file, parseTraceFormatOption(o.format));
+    const trace = readTrace(file, o.format);
     const stats: DramStats = withCommandLog(o.commandLog, (onCommand) => replay(spec, trace, { onCommand }).stats);
     if (o.json) printJson({ trace: file, format: trace.format, ...stats });
     else printTraceSummary(file, trace.format, stats);

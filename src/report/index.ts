@@ -3,7 +3,7 @@
  * buildReport() renders everything in memory; writeReport() puts it on disk atomically.
  */
 import { basename } from 'node:path';
-import { PIMSIM_VERSION } from '../simulate.js';
+import { PIMSIM_VERSION } from '../resultSchema.js';
 import { channelFigure, comparisonFigure, devicesOf, energyBreakdownFigure, latencyBreakdownFigure, perTokenFigure, type Series } from './charts.js';
 import { reportBlocks, type FigureRef } from './content.js';
 import { baselinesCsv, channelsCsv, perTokenCsv, summaryCsv } from './csv.js';
@@ -14,6 +14,7 @@ import { detectSweeps, labelResults } from './sweep.js';
 import { sweepFigure } from './sweepCharts.js';
 import { checkReportTarget, MANIFEST_FILE, REPORT_KIND, writeReportDir } from './write.js';
 
+export { checkReportTarget } from './write.js';
 export { loadResults, parseResult, type LoadedResult, type ReportResult, type SweepTag, SweepTagSchema } from './load.js';
 export { detectSweeps, labelResults, type Sweep } from './sweep.js';
 export { parseCsv } from './csv.js';
@@ -23,6 +24,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportOptions {
   readonly title?: string;
+  /** Notes shown at the top of the report and kept in its manifest (e.g. a partial merge). */
+  readonly notes?: readonly string[];
 }
 
 export interface Report {
@@ -52,7 +55,7 @@ function uniqueSlugs(labels: readonly string[]): string[] {
 export function buildReport(inputs: readonly LoadedResult[], opts: ReportOptions = {}): Report {
   const labels = labelResults(inputs);
   const series: Series[] = inputs.map((x, i) => ({ label: labels[i], result: x.result }));
-  const warnings: string[] = [];
+  const warnings: string[] = [...(opts.notes ?? [])];
   if (!setupCharts()) {
     warnings.push('no font was found for chart text (@napi-rs/canvas saw no system fonts): charts have no labels; install a TrueType font such as DejaVu Sans');
   }

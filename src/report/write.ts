@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError } from '../spec/errors.js';
+import { checkOutputDir } from '../util/output.js';
+import { fsError } from '../util/fsError.js';
 
 export const MANIFEST_FILE = 'report.json';
 export const REPORT_KIND = 'pimsim.report';
@@ -22,12 +23,12 @@ function isReplaceable(dir: string): boolean {
   }
 }
 
-/** Throws unless `outDir` is free, empty, or an earlier report (checked before rendering, to fail fast). */
-export function checkReportTarget(outDir: string): void {
-  const target = resolve(outDir);
-  if (existsSync(target) && !isReplaceable(target)) {
-    throw new InputError('exists and is not a pimsim report (no report.json manifest); choose another --out or remove it first', outDir);
-  }
+/**
+ * Throws unless `outDir` can take a report: free (and creatable), empty, or an earlier report.
+ * Commands call it before any work, so a long study never ends by refusing its output.
+ */
+export function checkReportTarget(outDir: string, flag = '--out'): void {
+  checkOutputDir(outDir, flag, isReplaceable, 'holds other files and is not a pimsim report (no report.json manifest)');
 }
 
 /** Writes `files` (relative path -> content) as the directory `outDir`, replacing an earlier report there. */
@@ -35,7 +36,11 @@ export function writeReportDir(outDir: string, files: ReadonlyMap<string, string
   checkReportTarget(outDir);
   const target = resolve(outDir);
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw fsError(e, outDir, 'create the report directory');
+  }
   const tmp = join(parent, `.${basename(target)}.${process.pid}.tmp`);
   const old = join(parent, `.${basename(target)}.${process.pid}.old`);
   rmSync(tmp, { recursive: true, force: true });
@@ -61,6 +66,6 @@ export function writeReportDir(outDir: string, files: ReadonlyMap<string, string
     }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    throw (e as NodeJS.ErrnoException).code ? fsError(e, outDir, 'write the report') : e;
   }
 }

@@ -61,7 +61,7 @@ const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized|Expected)/;
 
 /** What the issue accepts, in words. */
 function accepted(i: Issue): string {
-  if (!ZOD_DEFAULT.test(i.message) && i.code !== 'custom') return i.message;
+  if (!ZOD_DEFAULT.test(i.message) && i.code !== 'custom') return i.message.replace(/^expected /, '');
   switch (i.code) {
     case 'invalid_type':
       return TYPE_WORDS[i.expected ?? ''] ?? `a value of type ${i.expected}`;

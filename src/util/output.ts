@@ -27,14 +27,14 @@ function probeWritable(dir: string, target: string, flag: string): void {
   try {
     st = statSync(dir);
   } catch (e) {
-    throw new InputError(`${flag}: cannot use ${dir}: ${fsReason(e)}`, target);
+    throw new InputError(`cannot use ${dir}: ${fsReason(e)}`, `${flag} ${target}`);
   }
-  if (!st.isDirectory()) throw new InputError(`${flag}: ${dir} is not a directory`, target);
+  if (!st.isDirectory()) throw new InputError(`${dir} is not a directory`, `${flag} ${target}`);
   const probe = join(dir, `.pimsim-probe-${process.pid}-${Date.now().toString(36)}`);
   try {
     closeSync(openSync(probe, 'wx'));
   } catch (e) {
-    throw new InputError(`${flag}: cannot create files in ${dir}: ${fsReason(e)}`, target);
+    throw new InputError(`cannot create files in ${dir}: ${fsReason(e)}`, `${flag} ${target}`);
   }
   rmSync(probe, { force: true });
 }
@@ -51,10 +51,10 @@ export function checkOutputFile(path: string, flag: string): void {
     try {
       st = statSync(target);
     } catch (e) {
-      throw new InputError(`${flag}: cannot use this path: ${fsReason(e)}`, path);
+      throw new InputError(`cannot use this path: ${fsReason(e)}`, `${flag} ${path}`);
     }
-    if (st.isDirectory()) throw new InputError(`${flag}: is a directory; expected the path of a file to write`, path);
-    if (!st.isFile()) throw new InputError(`${flag}: is not a regular file (a device, pipe or socket); expected the path of a file to write`, path);
+    if (st.isDirectory()) throw new InputError('is a directory; expected the path of a file to write', `${flag} ${path}`);
+    if (!st.isFile()) throw new InputError('is not a regular file (a device, pipe or socket); expected the path of a file to write', `${flag} ${path}`);
   }
   probeWritable(existingAncestor(target), path, flag);
 }
@@ -71,10 +71,10 @@ export function checkOutputDir(path: string, flag: string, replaceable: (dir: st
     try {
       st = statSync(target);
     } catch (e) {
-      throw new InputError(`${flag}: cannot use this path: ${fsReason(e)}`, path);
+      throw new InputError(`cannot use this path: ${fsReason(e)}`, `${flag} ${path}`);
     }
-    if (!st.isDirectory()) throw new InputError(`${flag}: is a file; expected a directory to write`, path);
-    if (!replaceable(target)) throw new InputError(`${flag}: ${foreign}; choose another ${flag} or remove it first`, path);
+    if (!st.isDirectory()) throw new InputError('is a file; expected a directory to write', `${flag} ${path}`);
+    if (!replaceable(target)) throw new InputError(`${foreign}; choose another ${flag} or remove it first`, `${flag} ${path}`);
   }
   // The directory is written beside itself and renamed into place, so its parent must take new entries.
   probeWritable(existingAncestor(target), path, flag);
