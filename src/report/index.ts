@@ -14,7 +14,7 @@ import { detectSweeps, labelResults } from './sweep.js';
 import { sweepFigure } from './sweepCharts.js';
 import { checkReportTarget, MANIFEST_FILE, REPORT_KIND, writeReportDir } from './write.js';
 
-export { checkReportTarget } from './write.js';
+export { checkReportTarget, writeReportDir } from './write.js';
 export { loadResults, parseResult, type LoadedResult, type ReportResult, type SweepTag, SweepTagSchema } from './load.js';
 export { detectSweeps, labelResults, type Sweep } from './sweep.js';
 export { parseCsv } from './csv.js';

@@ -5,7 +5,7 @@
  * complete, so a failed run never leaves a partial file behind. Filesystem errors become one-line
  * InputErrors naming the path and the reason.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../spec/errors.js';
 import { fsError, fsReason } from './fsError.js';
@@ -165,5 +165,48 @@ export class AtomicLineWriter {
       /* already closed */
     }
     rmSync(this.tmp, { force: true });
+  }
+}
+
+/**
+ * Writes `files` (relative path -> content) as the directory `outDir`: into a temporary directory
+ * beside it, which replaces `outDir` only when complete (the caller has checked that `outDir` may
+ * be replaced). On any error the temporary directory is removed, so no half-written output is left.
+ * `what` names the output in messages ("report", "shard").
+ */
+export function writeDirAtomic(outDir: string, files: ReadonlyMap<string, string | Buffer>, what: string): void {
+  const target = resolve(outDir);
+  const parent = dirname(target);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw fsError(e, outDir, `create the ${what} directory`);
+  }
+  const tmp = join(parent, `.${basename(target)}.${process.pid}.tmp`);
+  const old = join(parent, `.${basename(target)}.${process.pid}.old`);
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    mkdirSync(tmp);
+    for (const [rel, data] of files) {
+      const path = join(tmp, rel);
+      if (!resolve(path).startsWith(tmp + '/')) throw new Error(`${what} file ${rel} would be written outside the ${what}`);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, data);
+    }
+    if (existsSync(target)) {
+      renameSync(target, old);
+      try {
+        renameSync(tmp, target);
+      } catch (e) {
+        renameSync(old, target);
+        throw e;
+      }
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, target);
+    }
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw (e as NodeJS.ErrnoException).code ? fsError(e, outDir, `write the ${what}`) : e;
   }
 }
