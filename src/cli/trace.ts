@@ -1,8 +1,11 @@
 /** `pimsim trace <file>`: replay a memory trace on a memory preset. */
 import type { Command } from 'commander';
-import { readTrace, TRACE_FORMATS, type TraceFormatOption } from '../dram/trace/index.js';
-import { replay } from '../dram/replay.js';
-import { withCommandLog } from '../dram/commandLogSink.js';
+import { TRACE_FORMATS, type TraceFormatOption } from '../dram/trace/index.js';
+import { scanTrace, traceChunks } from '../dram/trace/stream.js';
+import { requestWhere } from '../dram/trace/convert.js';
+import { AddressMap } from '../dram/addressMap.js';
+import { replayChunks } from '../dram/replay.js';
+import { withCommandLogAsync } from '../dram/commandLogSink.js';
 import { loadMemory } from '../spec/presets.js';
 import type { DramStats } from '../dram/stats.js';
 import { checkOutputFile } from '../util/output.js';
@@ -12,18 +15,24 @@ import { addSetOption, choiceOption } from './options.js';
 export function register(program: Command): void {
   const cmd = program
     .command('trace <file>')
-    .description('replay a memory trace (pimsim, Ramulator or DRAMsim3 format) through the DRAM model')
+    .description('replay a memory trace (pimsim, Ramulator or DRAMsim3 format; plain or gzip-compressed) through the DRAM model')
     .option('--memory <preset>', 'memory preset name or path to a .json file', 'gddr6')
     .addOption(choiceOption('--format <format>', 'trace format', ['auto', ...TRACE_FORMATS], 'auto'))
     .option('--json', 'print one JSON object instead of a table')
     .option('--command-log <file>', 'write every issued command as CSV');
-  addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; format: TraceFormatOption; json?: boolean; commandLog?: string; set: string[] }) => {
+  addSetOption(cmd, 'memory preset').action(async (file: string, o: { memory: string; format: TraceFormatOption; json?: boolean; commandLog?: string; set: string[] }) => {
     if (o.commandLog) checkOutputFile(o.commandLog, '--command-log');
     const spec = loadMemory(o.memory, o.set);
-    const trace = readTrace(file, o.format);
-    const stats: DramStats = withCommandLog(o.commandLog, (onCommand) => replay(spec, trace, { onCommand }).stats);
-    if (o.json) printJson({ trace: file, format: trace.format, ...stats });
-    else printTraceSummary(file, trace.format, stats);
+    // Pass 1 reads the whole trace without simulating (every line, every address), so a bad line at
+    // the end of a huge trace fails in seconds; pass 2 streams it through the model. Memory holds
+    // one block of requests at a time either way.
+    const map = new AddressMap(spec);
+    const scan = await scanTrace(file, o.format, (chunk) => {
+      for (let i = 0; i < chunk.count; i++) map.check(chunk.address[i], requestWhere(chunk, i));
+    });
+    const stats: DramStats = await withCommandLogAsync(o.commandLog, async (onCommand) => (await replayChunks(spec, traceChunks(file, scan.format), { onCommand })).stats);
+    if (o.json) printJson({ trace: file, format: scan.format, ...stats });
+    else printTraceSummary(file, scan.format, stats);
   });
 }
 

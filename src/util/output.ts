@@ -114,12 +114,16 @@ export function writeFileAtomic(path: string, data: string): void {
   }
 }
 
-/** A buffered line writer for large outputs (command logs); `commit()` renames, `abort()` removes. */
-export class AtomicLineWriter {
+/**
+ * A buffered byte writer for large outputs (command logs), writing into a temporary file that
+ * `commit()` renames into place and `abort()` removes. Callers encode into `buf` from `len` on and
+ * call `reserve(n)` first; nothing is allocated per line.
+ */
+export class AtomicFileWriter {
   private readonly tmp: string;
   private fd: number;
-  private buf: string[] = [];
-  private size = 0;
+  buf = new Uint8Array(1 << 20);
+  len = 0;
 
   constructor(private readonly path: string) {
     makeParent(path);
@@ -131,20 +135,27 @@ export class AtomicLineWriter {
     }
   }
 
-  line(s: string): void {
-    this.buf.push(s);
-    this.size += s.length + 1;
-    if (this.size > 1 << 20) this.flush();
+  /** Makes room for `n` more bytes (flushing the buffer when it is full). */
+  reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = new Uint8Array(n);
+  }
+
+  /** Appends an ASCII string. */
+  ascii(s: string): void {
+    this.reserve(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
   }
 
   private flush(): void {
     try {
-      if (this.buf.length) writeSync(this.fd, this.buf.join('\n') + '\n');
+      let off = 0;
+      while (off < this.len) off += writeSync(this.fd, this.buf, off, this.len - off);
     } catch (e) {
       throw fsError(e, this.path, 'write');
     }
-    this.buf = [];
-    this.size = 0;
+    this.len = 0;
   }
 
   commit(): void {

@@ -1,5 +1,6 @@
 /** Reading traces: bytes or text -> Trace, with the format named or detected. */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../spec/errors.js';
 import { detectFormat } from './detect.js';
 import { parseDramsim3Line } from './dramsim3.js';
@@ -33,7 +34,10 @@ export function parseTrace(text: string, file: string, format: TraceFormatOption
   return parseTraceBytes(Buffer.from(text, 'utf8'), file, format);
 }
 
-/** Reads and parses a trace file. Works on bytes, so files past JavaScript's string limit still load. */
+/**
+ * Reads and parses a whole trace file (plain or gzip-compressed) into memory: for tests and small
+ * traces. Large traces stream (stream.ts), as `pimsim trace` does.
+ */
 export function readTrace(file: string, format: TraceFormatOption = 'auto'): Trace {
   let bytes: Buffer;
   try {
@@ -42,6 +46,13 @@ export function readTrace(file: string, format: TraceFormatOption = 'auto'): Tra
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new InputError(`cannot read trace file: ${why}`, file);
+  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new InputError(`not a valid gzip file: ${(e as Error).message}`, file);
+    }
   }
   return parseTraceBytes(bytes, file, format);
 }
