@@ -9,7 +9,7 @@ import { reportBlocks, type FigureRef } from './content.js';
 import { baselinesCsv, channelsCsv, perTokenCsv, summaryCsv } from './csv.js';
 import { renderHtml, renderMarkdown } from './doc.js';
 import { loadResults, type LoadedResult } from './load.js';
-import { renderFigure, setupCharts, type Figure } from './render.js';
+import { renderFigure, setupCharts, type Figure, type RenderedFigure } from './render.js';
 import { detectSweeps, labelResults } from './sweep.js';
 import { sweepFigure } from './sweepCharts.js';
 import { checkReportTarget, MANIFEST_FILE, REPORT_KIND, writeReportDir } from './write.js';
@@ -60,25 +60,25 @@ export function buildReport(inputs: readonly LoadedResult[], opts: ReportOptions
     warnings.push('no font was found for chart text (@napi-rs/canvas saw no system fonts): charts have no labels; install a TrueType font such as DejaVu Sans');
   }
   const files = new Map<string, string | Buffer>();
-  const images = new Map<string, Buffer>();
+  const images = new Map<string, RenderedFigure>();
   const draw = (name: string, fig: Figure, caption: string): FigureRef => {
     const file = `charts/${name}.png`;
-    const png = renderFigure(fig);
-    images.set(file, png);
-    files.set(file, png);
+    const drawn = renderFigure(fig);
+    images.set(file, drawn);
+    files.set(file, drawn.png);
     return { file, caption };
   };
   const hasBaselines = devicesOf(series).length > 0;
   if (!hasBaselines) warnings.push('the results hold no baselines (simulated with no devices): no speedup or energy-efficiency charts');
   const figures: FigureRef[] = [
     ...(hasBaselines ? [
-      draw('speedup', comparisonFigure(series, 'speedup'), 'Speedup per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
-      draw('energy-efficiency', comparisonFigure(series, 'energyEfficiency'), 'Energy efficiency per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
+      draw('speedup', comparisonFigure(series, 'speedup'), 'Speedup per token over each baseline device, per tier (log scale); the dashed line is 1x, hatched bars are below it (PIM slower than the device); shaded bands on tier C: PIM-GPT\'s published ranges.'),
+      draw('energy-efficiency', comparisonFigure(series, 'energyEfficiency'), 'Energy efficiency per token over each baseline device, per tier (log scale); the dashed line is 1x, hatched bars are below it (PIM uses more energy per token than the device); shaded bands on tier C: PIM-GPT\'s published ranges.'),
     ] : []),
     draw('latency-breakdown', latencyBreakdownFigure(series), 'Where each token\'s time goes (mean over all processed tokens): absolute and as a share.'),
-    draw('energy-breakdown', energyBreakdownFigure(series), 'Energy per token by component: absolute and as a share.'),
-    draw('per-token-latency', perTokenFigure(series), 'Latency of each processed token over the sequence, and its growth over the first token as the KV cache grows.'),
-    draw('channel-activity', channelFigure(series), 'Share of the run each channel was busy (absolute busy time per channel in channels.csv).'),
+    draw('energy-breakdown', energyBreakdownFigure(series), 'Energy per token by component: absolute and as a share; components under 2% of every run are grouped as "other" (each one\'s share is in the energy table).'),
+    draw('per-token-latency', perTokenFigure(series), 'Latency of each processed token over the sequence, and its growth over the first token as the KV cache grows; each run has its own colour, dash and marker, and a run whose curve repeats another\'s exactly says so in the legend.'),
+    draw('channel-activity', channelFigure(series), 'Share of the run each channel was busy: executing PIM instructions, i.e. issuing commands or waiting on DRAM timing between them, rather than waiting for the ASIC, another channel or the next token. Busy is not PU utilization (in Key numbers), which counts only the cycles the processing units spend on MACs. The colour scale spends most of its range above 80%, where runs differ. Absolute busy time per channel: channels.csv.'),
   ];
   const sweeps = detectSweeps(inputs).map((sweep, i) => ({
     sweep,
