@@ -119,7 +119,7 @@ function describe(device: DeviceSpec, tier: Tier, p: TierParams, formats: readon
   const head = `Tier ${tier} (${TIER_NAMES[tier]}) on ${device.name}: per op t = max(bytes / (${fmt(p.etaMem)} x ${fmt(device.bandwidthGBs)} GB/s), flops / (${fmt(p.etaComp)} x peak))`;
   const fixed = tier === 'A'
     ? '; no kernel or per-token fixed costs (a lower bound)'
-    : `; plus ${p.kernelsPerLayer} kernels per layer and ${p.kernelsFinal} after the last layer at ${fmt(p.kernelFixedNs / 1000)} us each, and ${fmt(p.stepNs / 1e6)} ms per token`;
+    : `; plus ${p.kernelsPerLayer} kernels per layer and ${p.kernelsFinal} after the last layer at ${fmt(p.kernelFixedNs / 1000)} µs each, and ${fmt(p.stepNs / 1e6)} ms per token`;
   const why = format === 'fp32' ? (chosen ? ' (FP32, as asked)' : " (FP32: the framework's default dtype, as PIM-GPT's baselines ran)") : '';
   const store = `. Weights and KV stored as ${formats.join(', ')}${why}; activations counted at their real size.`;
   const energy = ` Energy = idle ${fmt(device.idleW)} W x t + bytes x (${fmt(device.dramPjPerBit)} DRAM + ${fmt(device.onChipPjPerBit)} on-chip) pJ/bit + flops x pJ/flop; TDP x t (${fmt(device.tdpW)} W) is reported only as an upper bound.`;

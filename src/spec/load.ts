@@ -147,9 +147,19 @@ export function parseSetting(s: string, flag = '--set'): { path: string[]; value
   if (path.some((k) => k.trim() === '')) throw new InputError(`${flag} ${quote(s)}: the path has an empty field name`);
   const bad = path.find((k) => FORBIDDEN_KEYS.has(k));
   if (bad !== undefined) throw new InputError(`${flag} ${quote(s)}: the field name ${quote(bad)} is not allowed (it would reach Object.prototype)`);
-  const value = parseValue(s.slice(eq + 1));
+  const text = s.slice(eq + 1);
+  const value = parseValue(text);
   checkKeys(value, `${flag} ${quote(s)}`);
+  if (!finiteNumbers(value)) throw new InputError(`${flag} ${quote(s)}: ${quote(text)} holds a number too large for a double (it would be Infinity); expected a finite number`);
   return { path, value };
+}
+
+/** Whether every number in `v` is finite (JSON.parse turns 1e400 into Infinity). */
+function finiteNumbers(v: Json): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(finiteNumbers);
+  if (isObject(v)) return Object.values(v).every(finiteNumbers);
+  return true;
 }
 
 function settingOf(o: Override): string {
