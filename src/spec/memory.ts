@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { COMMAND_NAMES, type CommandName } from '../dram/commands.js';
 import { InputError } from './errors.js';
+import { quote } from './quote.js';
 import { toCycles, toPicoseconds } from './units.js';
 
 /** Every timing parameter a rule may name. Values are clock cycles (integers) or durations ("14 ns"). */
@@ -163,12 +164,12 @@ function evalExpr(expr: number | string, timing: Partial<Record<TimingKey, numbe
     if (/^\d+$/.test(term)) v = Number(term);
     else if ((TIMING_KEYS as readonly string[]).includes(term)) {
       const t = timing[term as TimingKey];
-      if (t === undefined) throw new InputError(`rule uses timing "${term}", which this preset does not define`, where);
+      if (t === undefined) throw new InputError(`rule uses timing ${quote(term)}, which this preset does not define`, where);
       v = t;
-    } else throw new InputError(`unknown timing name "${term}" (known: ${TIMING_KEYS.join(', ')})`, where);
+    } else throw new InputError(`unknown timing name ${quote(term)} (known: ${TIMING_KEYS.join(', ')})`, where);
     sum += sign * v;
   }
-  if (sum < 0) throw new InputError(`"${expr}" evaluates to ${sum} cycles; a constraint cannot be negative`, where);
+  if (sum < 0) throw new InputError(`${quote(String(expr))} evaluates to ${sum} cycles; a constraint cannot be negative`, where);
   return sum;
 }
 

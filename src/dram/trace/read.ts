@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../spec/errors.js';
+import { quote } from '../../spec/quote.js';
 import { detectFormat } from './detect.js';
 import { parseDramsim3Line } from './dramsim3.js';
 import { parsePimsimLine } from './pimsim.js';
@@ -18,7 +19,7 @@ const LINE_PARSERS: Readonly<Record<TraceFormat, LineParser>> = {
 /** Checks a --format value from the command line. */
 export function parseTraceFormatOption(value: string, where = '--format'): TraceFormatOption {
   if (value === 'auto' || (TRACE_FORMATS as readonly string[]).includes(value)) return value as TraceFormatOption;
-  throw new InputError(`unknown trace format "${value}"; expected auto, ${TRACE_FORMATS.join(', ')}`, where);
+  throw new InputError(`unknown trace format ${quote(value)}; expected auto, ${TRACE_FORMATS.join(', ')}`, where);
 }
 
 /** Parses trace bytes (UTF-8 or ASCII); `file` names the source in errors. */
