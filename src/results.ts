@@ -6,7 +6,7 @@
 import type { Simulation } from './simulate.js';
 import { energyOf, energyTableFor, type EnergyReport, type EnergyTable } from './energy/index.js';
 import type { AsicOp } from './asic/latency.js';
-import { compareBaselines } from './compare.js';
+import { compareBaselines, defaultDevices } from './compare.js';
 import { parameterCount, type ModelSpec } from './model/spec.js';
 import { loadDevice, type DeviceSpec } from './baselines/index.js';
 import { formatPrecisionPlan, type PrecisionPlan } from './model/precision.js';
@@ -15,7 +15,6 @@ import type { Packing } from './mapping/layout.js';
 import { explainLowBit } from './pim/lowbitBounds.js';
 import { energyField } from './energy/figures.js';
 import { canonicalHash } from './util/canonical.js';
-import { defaultDevices } from './compare.js';
 import { PIMSIM_VERSION, RESULT_KIND, RESULT_SCHEMA_VERSION, type SimulationResult } from './resultSchema.js';
 
 export { PIMSIM_VERSION, RESULT_KIND, RESULT_SCHEMA_VERSION, SimulationResultSchema, type SimulationResult } from './resultSchema.js';

@@ -192,16 +192,6 @@ export function applyOverrides(obj: JsonObject, sets: readonly Override[], file:
   return out;
 }
 
-/** The value at `path` in `raw` (undefined where the path leads nowhere). */
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let v = raw;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object' || !Object.hasOwn(v as object, k as string)) return undefined;
-    v = (v as Record<string, unknown>)[k as string];
-  }
-  return v;
-}
-
 /** The override that set the field at `path` (or a section containing it), the last one winning. */
 function overrideFor(path: readonly PropertyKey[], sets: readonly Override[]): Override | undefined {
   const field = path.map(String);
