@@ -32,11 +32,12 @@ export function compareBaselines(opts: {
   positions: readonly number[];
   pimLatencyNsPerToken: number;
   pimEnergyPjPerToken: number;
-  devices?: readonly string[];
+  /** Preset names or resolved devices (default: every shipped device). */
+  devices?: readonly (string | DeviceSpec)[];
   tiers?: readonly Tier[];
   precision?: PrecisionPlan;
 }): BaselineComparison[] {
-  const devices: DeviceSpec[] = (opts.devices ?? defaultDevices()).map((d) => loadDevice(d));
+  const devices: DeviceSpec[] = (opts.devices ?? defaultDevices()).map((d) => (typeof d === 'string' ? loadDevice(d) : d));
   const tiers = opts.tiers ?? TIERS;
   // Baselines are linear in the op list per token; a sample of positions spread over the run
   // gives the mean to well under 0.1% (attention is the only position-dependent part).

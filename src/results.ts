@@ -1,88 +1,65 @@
 /**
- * The result document of a simulation: everything a report needs, as plain JSON. Reports read
- * only this (so `pimsim report` can redraw any past run); `kind` and `schemaVersion` let readers
- * refuse files that are not pimsim results or come from an incompatible version.
+ * Building the result document of a simulation (its schema, type and version constants are in
+ * src/resultSchema.ts): everything a report needs, as plain JSON, with a hash of everything that
+ * determined it.
  */
-import { configHash, PIMSIM_VERSION, RESULT_SCHEMA_VERSION, type LatencyBreakdown, type Simulation } from './simulate.js';
-import { energyOf, energyTableFor, type EnergyReport } from './energy/index.js';
+import type { Simulation } from './simulate.js';
+import { energyOf, energyTableFor, type EnergyReport, type EnergyTable } from './energy/index.js';
 import type { AsicOp } from './asic/latency.js';
-import { compareBaselines, type BaselineComparison } from './compare.js';
-import { parameterCount } from './model/spec.js';
-import type { CommandName } from './dram/commands.js';
-import type { Tier } from './baselines/index.js';
+import { compareBaselines, defaultDevices } from './compare.js';
+import { parameterCount, type ModelSpec } from './model/spec.js';
+import { loadDevice, type DeviceSpec } from './baselines/index.js';
 import { formatPrecisionPlan, type PrecisionPlan } from './model/precision.js';
-import { explainLowBit, type LowBitExplanation } from './pim/lowbitBounds.js';
+import type { SystemSpec } from './spec/system.js';
+import type { Packing } from './mapping/layout.js';
+import { explainLowBit } from './pim/lowbitBounds.js';
 import { energyField } from './energy/figures.js';
+import { canonicalHash } from './util/canonical.js';
+import { PIMSIM_VERSION, RESULT_KIND, RESULT_SCHEMA_VERSION, type SimulationResult } from './resultSchema.js';
 
-export const RESULT_KIND = 'pimsim.simulation';
+export { PIMSIM_VERSION, RESULT_KIND, RESULT_SCHEMA_VERSION, SimulationResultSchema, type SimulationResult } from './resultSchema.js';
 
-export interface SimulationResult {
-  readonly kind: typeof RESULT_KIND;
-  readonly schemaVersion: number;
-  readonly pimsimVersion: string;
-  readonly configHash: string;
-  readonly config: {
-    readonly model: { name: string; layers: number; dModel: number; heads: number; headDim: number; dFF: number; vocab: number; context: number; parameters: number };
-    readonly system: {
-      name: string; memory: string; channels: number; banksPerChannel: number; tCK_ps: number; rows: number; columnsPerRow: number;
-      pu: { banksPerPu: number; lanes: number; clockHz: number; formats: readonly string[] };
-      globalBufferBytes: number; linkBandwidthGBs: number; asic: string; asicClockHz: number;
-      peakInternalBandwidthGBs: number; peakExternalBandwidthGBs: number;
-    };
-    readonly prompt: number;
-    readonly tokens: number;
-    readonly promptMode: string;
-    readonly fidelity: string;
-    readonly packing: string;
-    /** The precision plan in compact form ("ternary,lm-head=bf16,attention=bf16"). */
-    readonly precision: string;
-    readonly precisionPlan: PrecisionPlan;
-  };
-  /** Per processed token (prompt tokens first), columnar. */
-  readonly perToken: { readonly position: number[]; readonly phase: ('prompt' | 'generate')[]; readonly latencyNs: number[] };
-  readonly summary: {
-    readonly totalNs: number;
-    readonly meanTokenNs: number;
-    readonly meanGeneratedTokenNs: number;
-    readonly tokensPerSecond: number;
-    readonly asicShare: number;
-    readonly gemvShare: number;
-  };
-  readonly breakdownNs: LatencyBreakdown;
-  readonly stats: {
-    readonly rowHitRate: number;
-    readonly puUtilization: number;
-    readonly macCommands: number;
-    readonly activations: number;
-    readonly internalBandwidthGBs: number;
-    readonly externalBytes: number;
-    readonly asicBusyNs: number;
-    readonly rowOpenNs: number;
-    readonly commands: Partial<Record<CommandName, number>>;
-    readonly perChannelBusyNs: number[];
-    readonly instructions: number;
-  };
-  readonly mapping: { readonly rowsUsedPerBank: number; readonly packing: string };
-  readonly energy: {
-    readonly totalPj: number;
-    readonly perTokenPj: number;
-    readonly averagePowerMw: number;
-    readonly byComponentPj: Record<string, number>;
-    readonly formulas: Record<string, string>;
-    readonly table: string;
-  };
-  readonly baselines: readonly BaselineComparison[];
-  /** Which bound limits the run per weight format, and the published accuracy cost of the formats. */
-  readonly lowBit: LowBitExplanation;
-  /** Where the headline comparison sits: tier B (optimised runtime); PIM-GPT's own setting is tier C. */
-  readonly headlineTier: Tier;
-  readonly assumptions: readonly string[];
+/** Everything that determines a result, for configHashOf. */
+export interface ResolvedConfiguration {
+  readonly model: ModelSpec;
+  readonly system: SystemSpec;
+  readonly energyTable: EnergyTable;
+  readonly devices: readonly DeviceSpec[];
+  readonly prompt: number;
+  readonly tokens: number;
+  /** As requested (undefined: chosen automatically, which the rest determines). */
+  readonly packing?: Packing;
+  readonly precision: PrecisionPlan;
+}
+
+/**
+ * The configuration hash: 16 hex digits of the SHA-256 of the canonical JSON of everything that
+ * determines the result: the resolved model, memory (organization, timing values, resolved rules,
+ * controller, address mapping), PUs, global buffer, link, ASIC, the energy table, every baseline
+ * device, and the run (prompt, tokens, packing, precision). Descriptive fields (file paths,
+ * sources, assumptions, descriptions) are left out, and so is the fidelity (both give identical
+ * results, which tests prove). Editing any value in a preset changes it; the order of --set
+ * flags does not.
+ */
+export function configHashOf(c: ResolvedConfiguration): string {
+  const { preset: _systemPreset, ...system } = c.system;
+  const { preset: _memoryPreset, ...memory } = c.system.memory;
+  return canonicalHash({
+    model: c.model,
+    system: { ...system, memory },
+    energy: c.energyTable.preset,
+    devices: [...c.devices].sort((a, b) => a.name.localeCompare(b.name)),
+    run: { prompt: c.prompt, tokens: c.tokens, packing: c.packing ?? 'auto', precision: c.precision },
+  });
 }
 
 export interface ResultOptions {
   readonly asicOps: readonly AsicOp[];
-  readonly devices?: readonly string[];
+  /** Baseline devices: preset names or resolved specs (default: every shipped device). */
+  readonly devices?: readonly (string | DeviceSpec)[];
   readonly sets?: { readonly system?: readonly string[]; readonly model?: readonly string[] };
+  /** The packing as requested (undefined: automatic), for the configuration hash. */
+  readonly requestedPacking?: Packing;
 }
 
 export function buildResult(sim: Simulation, opts: ResultOptions): SimulationResult {
@@ -130,10 +107,11 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
     packing: sim.layout.packing,
     precision: formatPrecisionPlan(sim.precision),
     precisionPlan: sim.precision,
-    sets: opts.sets ?? {},
+    sets: { ...(opts.sets?.system ? { system: [...opts.sets.system] } : {}), ...(opts.sets?.model ? { model: [...opts.sets.model] } : {}) },
   };
+  const devices = (opts.devices ?? defaultDevices()).map((d) => (typeof d === 'string' ? loadDevice(d) : d));
   const baselines = compareBaselines({
-    model, positions: sim.tokens.map((t) => t.position), pimLatencyNsPerToken: meanTokenNs, pimEnergyPjPerToken: perTokenPj, devices: opts.devices,
+    model, positions: sim.tokens.map((t) => t.position), pimLatencyNsPerToken: meanTokenNs, pimEnergyPjPerToken: perTokenPj, devices,
     precision: sim.precision,
   });
   const b = sim.breakdownNs;
@@ -141,7 +119,9 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
     kind: RESULT_KIND,
     schemaVersion: RESULT_SCHEMA_VERSION,
     pimsimVersion: PIMSIM_VERSION,
-    configHash: configHash(config),
+    configHash: configHashOf({
+      model, system, energyTable: table, devices, prompt: sim.prompt, tokens: sim.generated, packing: opts.requestedPacking ?? sim.requestedPacking, precision: sim.requestedPrecision,
+    }),
     config,
     perToken: { position: sim.tokens.map((t) => t.position), phase: sim.tokens.map((t) => t.phase), latencyNs: lat },
     summary: {

@@ -17,10 +17,6 @@ import { asicOpsOf } from './energy/index.js';
 import type { AsicOp } from './asic/latency.js';
 import { BF16_PLAN, parsePrecisionPlan, type PrecisionPlan } from './model/precision.js';
 import { lowBitRunStats, type LowBitRunStats } from './pim/lowbitStats.js';
-import { hashConfig } from './spec/resolved.js';
-
-export const PIMSIM_VERSION = '0.1.0';
-export const RESULT_SCHEMA_VERSION = 1;
 
 export interface SimulateOptions {
   /** Preset name, path, or a resolved spec. */
@@ -77,6 +73,9 @@ export interface Simulation {
   readonly precision: PrecisionPlan;
   /** Bank columns and MACs per weight format, PU utilization at each format's column time. */
   readonly formats: LowBitRunStats;
+  /** Packing and precision plan as requested (before automatic choices), for the configuration hash. */
+  readonly requestedPacking?: Packing;
+  readonly requestedPrecision: PrecisionPlan;
 }
 
 function resolve(opts: SimulateOptions): { model: ModelSpec; system: SystemSpec } {
@@ -90,7 +89,8 @@ export function simulate(opts: SimulateOptions): Simulation {
   const prompt = opts.prompt ?? 1;
   const generated = opts.tokens;
   if (!Number.isInteger(prompt) || prompt < 1) throw new InputError(`--prompt must be an integer >= 1 (the first token starts generation), got ${prompt}`);
-  if (!Number.isInteger(generated) || generated < 0) throw new InputError(`--tokens must be an integer >= 0, got ${generated}`);
+  // At least one generated token: with none, meanGeneratedTokenNs would report a prompt token's latency.
+  if (!Number.isInteger(generated) || generated < 1) throw new InputError(`--tokens must be an integer >= 1 (tokens to generate), got ${generated}`);
   if (prompt + generated > model.context) {
     throw new InputError(`prompt (${prompt}) + tokens (${generated}) exceeds ${model.name}'s context of ${model.context}`);
   }
@@ -130,9 +130,6 @@ export function simulate(opts: SimulateOptions): Simulation {
   };
   return {
     layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity, asicOps,
-    precision: layout.precision, formats: lowBitRunStats(machine),
+    precision: layout.precision, formats: lowBitRunStats(machine), requestedPacking: opts.packing, requestedPrecision: plan,
   };
 }
-
-/** A stable hash of the resolved configuration, so results can be matched to their inputs. */
-export const configHash = hashConfig;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../spec/errors.js';
-import { listPresets, loadPreset } from '../spec/load.js';
+import { listPresets, loadPreset, type Override } from '../spec/load.js';
 import { toBytesPerSecond, toHertz } from '../spec/units.js';
 
 const posInt = z.number().int().positive();
@@ -116,7 +116,7 @@ export function resolveAsic(p: AsicPreset, file = ''): AsicSpec {
 }
 
 /** Load an ASIC preset by name ("pim-gpt-asic") or path, with `--set field=value` overrides. */
-export function loadAsic(nameOrPath: string, sets: readonly string[] = []): AsicSpec {
+export function loadAsic(nameOrPath: string, sets: readonly Override[] = []): AsicSpec {
   const { file, value } = loadPreset('asic', nameOrPath, AsicPresetSchema, sets);
   return resolveAsic(value, file);
 }

@@ -1,8 +1,9 @@
 /**
- * Calibration points for the tier models, from [BASELINE-TIERS]. Each names a device preset, a tier,
- * a model shape and the published figure; test/baselines/calibration.test.ts reproduces each within
- * TOLERANCE. Tier B/C parameters in the presets were chosen inside the published ranges so these hold;
- * the tests guard that choice, they are not an independent validation.
+ * Calibration points for the tier models: published measurements ([BASELINE-TIERS], or the page
+ * named in `source`). Each names a device preset, a tier, a model shape and the published figure;
+ * test/baselines/calibration.test.ts reproduces each within TOLERANCE. Tier B/C parameters in the
+ * presets were chosen (within the published ranges where there are any) so these hold; the tests
+ * guard that choice, they are not an independent validation.
  */
 import type { BaselineFormat } from './opcost.js';
 import type { Tier } from './tiers.js';
@@ -24,6 +25,11 @@ export interface CalibrationModel {
 interface PointBase {
   readonly id: string;
   readonly device: string;
+  /**
+   * Overrides of the device preset when the measured device is not shipped but shares a shipped
+   * one's generation (e.g. an RTX 5090 as the rtx-4090 preset with the 5090's bandwidth and peak).
+   */
+  readonly deviceSets?: readonly string[];
   readonly tier: Tier;
   readonly format: BaselineFormat;
   /** Weight precision of the ops when format is 'ops'. */
@@ -94,6 +100,20 @@ export const CALIBRATION_POINTS: readonly CalibrationPoint[] = [
     msPerToken: 0.25,
     source: '[BASELINE-TIERS] per-token floor about 0.25 ms even for a 68M model (llama.cpp, RTX 4090)',
     note: 'model format not published; F16 assumed (the heavier choice)',
+  },
+  {
+    id: 'rtx5090-hf-eager-gpt2-small',
+    kind: 'ms-per-token',
+    device: 'rtx-4090',
+    // Assumed: NVIDIA's published RTX 5090 figures (not in REFERENCE.md): 1792 GB/s GDDR7, 104.8 TFLOPS FP32.
+    deviceSets: ['memory.bandwidth="1792 GB/s"', 'peakTflops.fp32=104.8'],
+    tier: 'C',
+    format: 'fp32',
+    precision: 'bf16',
+    models: [{ ...GPT2_SMALL, context: 32 }],
+    msPerToken: 3.8,
+    source: 'HuggingFace transformers (PyTorch) GPT-2 124M FP32, greedy, 3.8 ms between tokens on an RTX 5090: xserv phase-8 baseline, https://gitea.gahow.org/gahow/xserv/src/branch/main/docs/benchmarks/phase8-gpt2-baseline.md',
+    note: 'an RTX 5090 modelled as the rtx-4090 preset (same Ampere-and-later generation of eager costs) with the 5090 bandwidth and FP32 peak; prompt lengths not published, context 32 assumed (20 generated tokens per prompt); the one point the later generation is fitted to',
   },
   {
     id: 'i7-1165g7-pytorch-eager-gpt2-small',

@@ -30,6 +30,11 @@ export const TierParamsSchema = z.strictObject({
   kernelsFinal: z.number().int().nonnegative(),
   /** Fixed cost per generated token (host loop, sampling, synchronisation): "0.15 ms". */
   step: quantity,
+  /**
+   * Weight format the runtime runs: "ops" (the model's precision plan, as an optimised runtime
+   * loads it) or "fp32" (an eager framework's default dtype). Default "ops".
+   */
+  format: z.enum(['ops', 'fp32']).optional(),
 });
 export type TierParamsPreset = z.infer<typeof TierParamsSchema>;
 
@@ -74,6 +79,8 @@ export interface TierParams {
   readonly kernelsPerLayer: number;
   readonly kernelsFinal: number;
   readonly stepNs: number;
+  /** Weight format the runtime runs by default ('ops': as the op list says; 'fp32': everything FP32). */
+  readonly format: 'ops' | 'fp32';
 }
 
 /** A device in fixed units, ready for the tier models. */
@@ -124,6 +131,7 @@ function resolveTier(t: TierParamsPreset, where: string, field: string): TierPar
     kernelsPerLayer: t.kernelsPerLayer,
     kernelsFinal: t.kernelsFinal,
     stepNs: nonNegative(toPicoseconds(t.step, `${where}: ${field}.step`) / 1000, where, `${field}.step`, 'a duration'),
+    format: t.format ?? 'ops',
   };
 }
 

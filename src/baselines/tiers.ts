@@ -21,10 +21,13 @@ export const TIER_NAMES: Readonly<Record<Tier, string>> = {
 };
 
 /** Tier A by definition: full bandwidth and peak, nothing fixed. */
-const TIER_A: TierParams = { etaMem: 1, etaComp: 1, kernelFixedNs: 0, kernelsPerLayer: 0, kernelsFinal: 0, stepNs: 0 };
+const TIER_A: TierParams = { etaMem: 1, etaComp: 1, kernelFixedNs: 0, kernelsPerLayer: 0, kernelsFinal: 0, stepNs: 0, format: 'ops' };
 
 export interface BaselineOptions {
-  /** 'ops' (default): weights and KV as the ops say; 'fp32': everything FP32 (HuggingFace default). */
+  /**
+   * 'ops': weights and KV as the ops say; 'fp32': everything FP32 (HuggingFace default). Default:
+   * the tier's own (the device preset's tiers.<T>.format: fp32 for tier C, the eager framework).
+   */
   readonly format?: BaselineFormat;
   /** How ternary/binary weights are stored on a device without native support (default 'int8'). */
   readonly lowBitStorage?: LowBitStorage;
@@ -112,12 +115,13 @@ function fmt(n: number): string {
   return Number(n.toPrecision(4)).toString();
 }
 
-function describe(device: DeviceSpec, tier: Tier, p: TierParams, formats: readonly StoredFormat[]): string {
+function describe(device: DeviceSpec, tier: Tier, p: TierParams, formats: readonly StoredFormat[], format: BaselineFormat, chosen: boolean): string {
   const head = `Tier ${tier} (${TIER_NAMES[tier]}) on ${device.name}: per op t = max(bytes / (${fmt(p.etaMem)} x ${fmt(device.bandwidthGBs)} GB/s), flops / (${fmt(p.etaComp)} x peak))`;
   const fixed = tier === 'A'
     ? '; no kernel or per-token fixed costs (a lower bound)'
-    : `; plus ${p.kernelsPerLayer} kernels per layer and ${p.kernelsFinal} after the last layer at ${fmt(p.kernelFixedNs / 1000)} us each, and ${fmt(p.stepNs / 1e6)} ms per token`;
-  const store = `. Weights and KV stored as ${formats.join(', ')}; activations counted at their real size.`;
+    : `; plus ${p.kernelsPerLayer} kernels per layer and ${p.kernelsFinal} after the last layer at ${fmt(p.kernelFixedNs / 1000)} µs each, and ${fmt(p.stepNs / 1e6)} ms per token`;
+  const why = format === 'fp32' ? (chosen ? ' (FP32, as asked)' : " (FP32: the framework's default dtype, as PIM-GPT's baselines ran)") : '';
+  const store = `. Weights and KV stored as ${formats.join(', ')}${why}; activations counted at their real size.`;
   const energy = ` Energy = idle ${fmt(device.idleW)} W x t + bytes x (${fmt(device.dramPjPerBit)} DRAM + ${fmt(device.onChipPjPerBit)} on-chip) pJ/bit + flops x pJ/flop; TDP x t (${fmt(device.tdpW)} W) is reported only as an upper bound.`;
   return head + fixed + store + energy;
 }
@@ -132,7 +136,8 @@ export function baselineDecode(ops: readonly Op[], device: string | DeviceSpec, 
   checkDevice(dev);
   if (ops.length === 0) throw new InputError('baseline needs a non-empty op list (one decode step)');
   const p = tierParams(dev, tier);
-  const choice: FormatChoice = { format: opts.format ?? 'ops', lowBitStorage: opts.lowBitStorage ?? 'int8' };
+  const format = opts.format ?? p.format;
+  const choice: FormatChoice = { format, lowBitStorage: opts.lowBitStorage ?? 'int8' };
 
   const timed = ops.map((op) => timeOp(opWork(op, dev, choice), dev, p));
   const layers = new Map<number, { workNs: number }>();
@@ -186,6 +191,6 @@ export function baselineDecode(ops: readonly Op[], device: string | DeviceSpec, 
     storedFormats,
     perLayer,
     ...(opts.perOp ? { perOp: timed } : {}),
-    method: describe(dev, tier, p, storedFormats),
+    method: describe(dev, tier, p, storedFormats, format, opts.format !== undefined),
   };
 }

@@ -4,7 +4,8 @@ import { baselineDecode, loadDevice, measureHostDecode, TIERS, type Tier } from 
 import { opsPerToken } from '../model/decode.js';
 import { loadModel } from '../model/spec.js';
 import { InputError } from '../spec/errors.js';
-import { printJson, printTable } from './common.js';
+import { printJson, printTable, wrap } from './common.js';
+import { choiceOption, intOption } from './options.js';
 
 export function register(program: Command): void {
   program
@@ -12,19 +13,17 @@ export function register(program: Command): void {
     .description('per-token decode latency and energy of a model on a GPU/CPU (tiers A ideal, B optimised, C eager), or measured on this host')
     .requiredOption('--model <name>', 'model preset name or path')
     .option('--device <name>', 'device preset (pimsim list devices)')
-    .option('--tier <tier>', 'A | B | C (default: all three)')
-    .option('--position <n>', 'token position (context length - 1)', '0')
+    .addOption(choiceOption('--tier <tier>', 'A | B | C (default: all three)', TIERS))
+    .addOption(intOption('--position <n>', 'token position (context length - 1)', 0, 0))
     .option('--measure-host', 'measure a real decode step on this machine with TensorFlow.js')
-    .option('--tokens <n>', 'tokens to time with --measure-host', '8')
+    .addOption(intOption('--tokens <n>', 'tokens to time with --measure-host', 1, 8))
     .option('--json', 'print JSON')
-    .action(async (o: { model: string; device?: string; tier?: string; position: string; measureHost?: boolean; tokens: string; json?: boolean }) => {
+    .action(async (o: { model: string; device?: string; tier?: Tier; position: number; measureHost?: boolean; tokens: number; json?: boolean }) => {
+      if (!o.measureHost && !o.device) throw new InputError('--device is required (or use --measure-host)');
       const model = loadModel(o.model);
-      const position = Number(o.position);
-      if (!Number.isInteger(position) || position < 0) throw new InputError(`--position expects an integer >= 0, got "${o.position}"`);
+      const position = o.position;
       if (o.measureHost) {
-        const tokens = Number(o.tokens);
-        if (!Number.isInteger(tokens) || tokens < 1) throw new InputError(`--tokens expects an integer >= 1, got "${o.tokens}"`);
-        const r = await measureHostDecode(model, { tokens, context: position, seed: 1 });
+        const r = await measureHostDecode(model, { tokens: o.tokens, context: position, seed: 1 });
         if (o.json) return printJson({ model: model.name, measured: true, ...r });
         return printTable([
           ['model', `${model.name}, measured on this host (${r.backend}, ${r.threads} thread(s))`],
@@ -32,20 +31,19 @@ export function register(program: Command): void {
           ['method', r.method],
         ]);
       }
-      if (!o.device) throw new InputError('--device is required (or use --measure-host)');
-      const device = loadDevice(o.device);
-      if (o.tier && !(TIERS as readonly string[]).includes(o.tier)) throw new InputError(`--tier expects A, B or C, got "${o.tier}"`);
-      const tiers: Tier[] = o.tier ? [o.tier as Tier] : [...TIERS];
+      const device = loadDevice(o.device!);
+      const tiers: Tier[] = o.tier ? [o.tier] : [...TIERS];
       const ops = opsPerToken(model, { position });
       const rows = tiers.map((tier) => {
         const r = baselineDecode(ops, device, tier);
-        return { tier, latencyNs: r.latencyNs, energyPj: r.energyPj, energyUpperBoundPj: r.energyUpperBoundPj, method: r.method, breakdown: r.breakdown };
+        return { tier, latencyNs: r.latencyNs, energyPj: r.energyPj, energyUpperBoundPj: r.energyUpperBoundPj, storedFormats: r.storedFormats, method: r.method, breakdown: r.breakdown };
       });
       if (o.json) return printJson({ model: model.name, device: device.name, position, results: rows });
       printTable([
         ['model / device', `${model.name} on ${device.name}, token at position ${position}`],
-        ...rows.map((r) => [`tier ${r.tier}`, `${(r.latencyNs / 1e6).toFixed(3)} ms/token, ${(r.energyPj / 1e9).toFixed(3)} mJ/token (TDP bound ${(r.energyUpperBoundPj / 1e9).toFixed(3)} mJ)`] as const),
-        ['method', rows[0].method],
+        ...rows.map((r) => [`tier ${r.tier}`, `${(r.latencyNs / 1e6).toFixed(3)} ms/token, ${(r.energyPj / 1e9).toFixed(3)} mJ/token (TDP bound ${(r.energyUpperBoundPj / 1e9).toFixed(3)} mJ), weights ${r.storedFormats.join('/')}`] as const),
       ]);
+      process.stdout.write('\nhow each tier is modelled:\n');
+      for (const r of rows) process.stdout.write(`${wrap(`- ${r.method}`, 120, '    ')}\n`);
     });
 }

@@ -5,7 +5,8 @@ import { InputError } from '../spec/errors.js';
 import { loadMemory } from '../spec/presets.js';
 import { memoryConfig, systemConfig } from '../spec/resolved.js';
 import { loadSystem } from '../spec/system.js';
-import { addSetOption, printJson } from './common.js';
+import { printJson } from './common.js';
+import { addSetOption } from './options.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -13,8 +14,8 @@ export function register(program: Command): void {
     .description('print the resolved configuration (after "extends" and --set) of a memory, system or model preset as JSON')
     .option('--memory <preset>', 'memory preset name or path')
     .option('--system <preset>', 'system preset name or path')
-    .option('--model <preset>', 'model preset name or path')
-    .option('--model-set <path=value>', 'override a model preset field (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[]);
+    .option('--model <preset>', 'model preset name or path');
+  addSetOption(cmd, 'model preset', '--model-set');
   addSetOption(cmd, 'memory (or, with --system, system) preset').action((o: { memory?: string; system?: string; model?: string; set: string[]; modelSet: string[] }) => {
     if (!o.memory && !o.system && !o.model) throw new InputError('pimsim config needs --memory <preset>, --system <preset> or --model <preset>');
     if (o.memory && o.system && o.set.length > 0) {

@@ -5,35 +5,33 @@ import { runGemv } from '../pim/gemvRun.js';
 import { tfjsGemv, maxRelError } from '../pim/reference.js';
 import { withCommandLog } from '../dram/commandLogSink.js';
 import { InputError } from '../spec/errors.js';
-import { addSetOption, printJson, printTable, int } from './common.js';
-import { PrecisionSchema } from '../model/precision.js';
-import { PRECISIONS } from '../model/ops.js';
+import { checkOutputFile } from '../util/output.js';
+import { printJson, printTable } from './common.js';
+import { addSetOption, choiceOption, fidelityOption, intOption, type FidelityChoice } from './options.js';
+import { PRECISIONS, type Precision } from '../model/ops.js';
 
 export function register(program: Command): void {
   const cmd = program
     .command('gemv')
     .description('map an M x K matrix (BF16 or low-bit) onto the PIM banks, run y = W x, and report timing (and numbers with --functional)')
-    .requiredOption('--rows <M>', 'output rows')
-    .requiredOption('--cols <K>', 'input columns')
+    .addOption(intOption('--rows <M>', 'output rows', 1).makeOptionMandatory())
+    .addOption(intOption('--cols <K>', 'input columns', 1).makeOptionMandatory())
     .option('--system <preset>', 'system preset name or path (default: pim-gpt, or pim-gpt-lowbit for a low-bit --precision)')
     .option('--functional', 'compute real numbers: BF16 against a float32 TensorFlow.js reference; low-bit formats bit-exact against the plain integer GEMV')
-    .option('--seed <n>', 'seed of the random weights and input', '1')
-    .option('--fidelity <mode>', 'fast (one event per MAC run) | command (one event per command)', 'fast')
-    .option('--precision <p>', `weight format: ${PRECISIONS.join(' | ')}`, 'bf16')
+    .addOption(intOption('--seed <n>', 'seed of the random weights and input', 0, 1))
+    .addOption(fidelityOption('fast (one event per MAC run) | command (one event per command)'))
+    .addOption(choiceOption('--precision <p>', 'weight format', PRECISIONS, 'bf16'))
     .option('--json', 'print one JSON object')
     .option('--command-log <file>', 'write every issued command as CSV');
-  addSetOption(cmd, 'system preset').action(async (o: { rows: string; cols: string; system?: string; functional?: boolean; seed: string; fidelity: string; precision: string; json?: boolean; commandLog?: string; set: string[] }) => {
-    if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
-    const p = PrecisionSchema.safeParse(o.precision);
-    if (!p.success) throw new InputError(`--precision expects one of ${PRECISIONS.join(', ')}, got "${o.precision}"`);
-    const precision = p.data;
+  addSetOption(cmd, 'system preset').action(async (o: { rows: number; cols: number; system?: string; functional?: boolean; seed: number; fidelity: FidelityChoice; precision: Precision; json?: boolean; commandLog?: string; set: string[] }) => {
+    if (o.commandLog) checkOutputFile(o.commandLog, '--command-log');
+    const precision = o.precision;
     const system = loadSystem(o.system ?? (precision === 'bf16' ? 'pim-gpt' : 'pim-gpt-lowbit'), o.set);
     if (!system.pu.formats.includes(precision)) {
       throw new InputError(`--precision ${precision}: the ${system.name} PUs support ${system.pu.formats.join(', ')}; use a system with low-bit PUs, e.g. --system pim-gpt-lowbit`);
     }
-    const rows = int(o.rows, '--rows'), cols = int(o.cols, '--cols');
-    const seed = int(o.seed, '--seed');
-    const r = withCommandLog(o.commandLog, (onCommand) => runGemv(system, rows, cols, { functional: o.functional, seed, fidelity: o.fidelity as 'fast' | 'command', onCommand, precision }));
+    const { rows, cols, seed } = o;
+    const r = withCommandLog(o.commandLog, (onCommand) => runGemv(system, rows, cols, { functional: o.functional, seed, fidelity: o.fidelity, onCommand, precision }));
     const s = r.stats;
     let functional: { maxRelError: number; reference: string; bitExact?: boolean; mismatches?: number; quantizationRelError?: number } | undefined;
     if (o.functional && r.lowBit) {

@@ -1,17 +1,15 @@
 /** `pimsim list <kind>`: what presets ship. */
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { listPresets, type PresetKind } from '../spec/load.js';
-import { InputError } from '../spec/errors.js';
 
-const KINDS: Record<string, PresetKind> = { memories: 'memory', memory: 'memory', systems: 'systems', models: 'models', devices: 'devices', asic: 'asic', energy: 'energy' };
+const KINDS: Readonly<Record<string, PresetKind>> = { memories: 'memory', memory: 'memory', systems: 'systems', models: 'models', devices: 'devices', asic: 'asic', energy: 'energy' };
 
 export function register(program: Command): void {
   program
-    .command('list <kind>')
+    .command('list')
     .description('list shipped presets: memories | systems | models | devices | asic | energy')
+    .addArgument(new Argument('<kind>', 'kind of preset').choices(Object.keys(KINDS)))
     .action((kind: string) => {
-      const k = KINDS[kind];
-      if (!k) throw new InputError(`unknown kind "${kind}"; expected one of: memories, systems, models, devices, asic, energy`);
-      for (const name of listPresets(k)) process.stdout.write(name + '\n');
+      for (const name of listPresets(KINDS[kind])) process.stdout.write(name + '\n');
     });
 }

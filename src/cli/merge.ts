@@ -1,32 +1,31 @@
-/** `pimsim merge <dirs...> --out <dir>`: one report from the result files of several study shards. */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+/** `pimsim merge <inputs...> --out <dir>`: one report from the result files of several study shards. */
 import type { Command } from 'commander';
-import { writeReport } from '../report/index.js';
+import { buildReport, checkReportTarget, loadResults, writeReportDir } from '../report/index.js';
 import { InputError } from '../spec/errors.js';
+import { collectMergeInputs } from '../study/shard.js';
 
 export function register(program: Command): void {
   program
     .command('merge <inputs...>')
-    .description('merge the result files of study shards (directories or .json files) into one report')
+    .description('merge the result files of study shards (shard directories, other directories or .json files) into one report; every shard of the study must be there')
     .requiredOption('--out <dir>', 'report directory')
     .option('--title <text>', 'report title')
-    .action((inputs: string[], o: { out: string; title?: string }) => {
-      const files: string[] = [];
-      for (const input of inputs) {
-        let st;
-        try {
-          st = statSync(input);
-        } catch {
-          throw new InputError(`no such file or directory: ${input}`);
-        }
-        if (st.isDirectory()) files.push(...readdirSync(input).filter((f) => f.endsWith('.json')).sort().map((f) => join(input, f)));
-        else files.push(input);
-      }
-      if (files.length === 0) throw new InputError(`no result files (*.json) in ${inputs.join(', ')}`);
+    .option('--allow-partial', 'draw the report even if shards of the study are missing (the report says which)')
+    .action((inputs: string[], o: { out: string; title?: string; allowPartial?: boolean }) => {
+      checkReportTarget(o.out);
+      const { files, expectedHash, notes } = collectMergeInputs(inputs, { allowPartial: o.allowPartial });
       // Shards name their files by point number, so sorting by name restores the study's order.
-      files.sort((a, b) => a.split('/').pop()!.localeCompare(b.split('/').pop()!));
-      writeReport(files, o.out, { title: o.title });
+      const sorted = [...files].sort((a, b) => a.split('/').pop()!.localeCompare(b.split('/').pop()!));
+      const loaded = loadResults(sorted);
+      for (const { file, result } of loaded) {
+        const want = expectedHash.get(file);
+        if (want !== undefined && want !== result.configHash) {
+          throw new InputError(`configHash ${result.configHash} differs from the ${want} its shard manifest expects: the file was replaced or edited`, file);
+        }
+      }
+      const report = buildReport(loaded, { title: o.title, notes });
+      writeReportDir(o.out, report.files);
+      for (const n of notes) process.stderr.write(`pimsim: warning: ${n}\n`);
       process.stdout.write(`merged ${files.length} results into ${o.out}\n`);
     });
 }

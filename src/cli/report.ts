@@ -1,6 +1,6 @@
 /** `pimsim report`: charts, CSV and a Markdown/HTML summary from simulation result files. */
 import type { Command } from 'commander';
-import { writeReport } from '../report/index.js';
+import { checkReportTarget, writeReport } from '../report/index.js';
 
 export function register(program: Command): void {
   program
@@ -10,6 +10,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'report directory (replaced atomically if it holds an earlier report)', 'reports/report')
     .option('--title <text>', 'report title', 'pimsim report')
     .action((results: string[], o: { out: string; title: string }) => {
+      checkReportTarget(o.out);
       const report = writeReport(results, o.out, { title: o.title });
       for (const w of report.warnings) process.stderr.write(`pimsim: warning: ${w}\n`);
       const charts = [...report.files.keys()].filter((f) => f.endsWith('.png')).length;

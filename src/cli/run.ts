@@ -5,28 +5,30 @@ import { loadSystem } from '../spec/system.js';
 import { parseProgram } from '../pim/program.js';
 import { runProgram } from '../pim/run.js';
 import { withCommandLog } from '../dram/commandLogSink.js';
-import { InputError } from '../spec/errors.js';
-import { addSetOption, printJson, printTable } from './common.js';
+import { fsError } from '../util/fsError.js';
+import { checkOutputFile } from '../util/output.js';
+import { printJson, printTable } from './common.js';
+import { addSetOption, fidelityOption, type FidelityChoice } from './options.js';
 
 export function register(program: Command): void {
   const cmd = program
     .command('run <program>')
     .description('execute a PIM program (JSON lines; see traces/programs/README.md) and report its timing')
     .option('--system <preset>', 'system preset name or path', 'pim-gpt')
-    .option('--fidelity <mode>', 'fast | command', 'fast')
+    .addOption(fidelityOption('fast | command'))
     .option('--json', 'print one JSON object')
     .option('--command-log <file>', 'write every issued command as CSV');
-  addSetOption(cmd, 'system preset').action((file: string, o: { system: string; fidelity: string; json?: boolean; commandLog?: string; set: string[] }) => {
-    if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
+  addSetOption(cmd, 'system preset').action((file: string, o: { system: string; fidelity: FidelityChoice; json?: boolean; commandLog?: string; set: string[] }) => {
+    if (o.commandLog) checkOutputFile(o.commandLog, '--command-log');
     const system = loadSystem(o.system, o.set);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new InputError(`cannot read program: ${(e as Error).message}`, file);
+      throw fsError(e, file, 'read the program');
     }
     const prog = parseProgram(text, file, system);
-    const s = withCommandLog(o.commandLog, (onCommand) => runProgram(system, prog, { fidelity: o.fidelity as 'fast' | 'command', onCommand }));
+    const s = withCommandLog(o.commandLog, (onCommand) => runProgram(system, prog, { fidelity: o.fidelity, onCommand }));
     if (o.json) return printJson({ program: file, ...s });
     printTable([
       ['program', `${file} (${s.instructions} instructions) on ${system.name}`],

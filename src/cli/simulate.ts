@@ -4,10 +4,10 @@ import { SingleBar, Presets } from 'cli-progress';
 import { runFunctional } from '../functional/run.js';
 import { simulate } from '../simulate.js';
 import { buildResult, type SimulationResult } from '../results.js';
-import { InputError } from '../spec/errors.js';
-import { writeFileAtomic } from '../util/output.js';
-import { addSetOption, printJson, printTable, int } from './common.js';
-import { parsePrecisionPlan, PRECISION_ROLES, type PrecisionPlan } from '../model/precision.js';
+import { checkOutputFile, writeFileAtomic } from '../util/output.js';
+import { printJson, printTable, us } from './common.js';
+import { addSetOption, choiceOption, fidelityOption, intOption, listParser, precisionPlanOption, type FidelityChoice } from './options.js';
+import { PRECISION_ROLES, type PrecisionPlan } from '../model/precision.js';
 
 /** The default system for a plan: pim-gpt for all-bf16 linear layers, else its low-bit variant. */
 export function defaultSystemFor(plan: PrecisionPlan): string {
@@ -20,37 +20,35 @@ export function register(program: Command): void {
     .description('simulate GPT token generation on a PIM system: per-token latency, breakdown, energy, and speedup over GPU/CPU baselines')
     .requiredOption('--model <name>', 'model preset name or path (pimsim list models)')
     .option('--system <preset>', 'system preset name or path (default: pim-gpt, or pim-gpt-lowbit when --precision names a low-bit format)')
-    .option('--precision <plan>', 'weight formats: bf16 | int8 | ternary | binary, with per-role overrides, e.g. ternary,lm-head=bf16,attention=bf16 (roles: qkv, attn-out, ffn-up, ffn-down, lm-head, attention)', 'bf16')
-    .option('--prompt <P>', 'prompt tokens, processed one at a time before generation', '1')
-    .option('--tokens <N>', 'tokens to generate', '32')
-    .option('--fidelity <mode>', 'fast (exact, skips repeated work) | command (one event per command)', 'fast')
-    .option('--packing <mode>', 'fast | dense (default: fast, dense when the model does not fit otherwise)')
-    .option('--devices <list>', 'comma-separated baseline devices (default: all shipped)')
-    .option('--model-set <path=value>', 'override a model preset field (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .addOption(precisionPlanOption())
+    .addOption(intOption('--prompt <P>', 'prompt tokens, processed one at a time before generation', 1, 1))
+    .addOption(intOption('--tokens <N>', 'tokens to generate (at least 1)', 1, 32))
+    .addOption(fidelityOption())
+    .addOption(choiceOption('--packing <mode>', 'fast | dense (default: fast, dense when the model does not fit otherwise)', ['fast', 'dense']))
+    .option('--devices <list>', 'comma-separated baseline devices (default: all shipped)', listParser('device presets'))
     .option('--json', 'print the result document as JSON')
     .option('--out <file>', 'write the result document (JSON) to a file')
     .option('--progress', 'show a progress bar on stderr')
     .option('--functional', 'run real numbers (seeded random BF16 weights) through the PIM and ASIC datapath, compare logits and greedy tokens with a float32 TensorFlow.js forward pass (small models)')
-    .option('--seed <n>', 'seed of the functional weights and prompt', '1');
+    .addOption(intOption('--seed <n>', 'seed of the functional weights and prompt', 0, 1));
+  addSetOption(cmd, 'model preset', '--model-set');
   addSetOption(cmd, 'system preset').action(async (o: {
-    model: string; system?: string; precision: string; prompt: string; tokens: string; fidelity: string; packing?: string; devices?: string;
-    modelSet: string[]; json?: boolean; out?: string; progress?: boolean; set: string[]; functional?: boolean; seed: string;
+    model: string; system?: string; precision: PrecisionPlan; prompt: number; tokens: number; fidelity: FidelityChoice; packing?: 'fast' | 'dense'; devices?: string[];
+    modelSet: string[]; json?: boolean; out?: string; progress?: boolean; set: string[]; functional?: boolean; seed: number;
   }) => {
-    if (o.fidelity !== 'fast' && o.fidelity !== 'command') throw new InputError(`--fidelity expects fast or command, got "${o.fidelity}"`);
-    if (o.packing !== undefined && o.packing !== 'fast' && o.packing !== 'dense') throw new InputError(`--packing expects fast or dense, got "${o.packing}"`);
-    const prompt = int(o.prompt, '--prompt'), tokens = int(o.tokens, '--tokens');
-    const precision = parsePrecisionPlan(o.precision);
+    if (o.out) checkOutputFile(o.out, '--out');
+    const { prompt, tokens, precision } = o;
     const system = o.system ?? defaultSystemFor(precision);
-    if (o.functional) return functional({ model: o.model, system, prompt, tokens, seed: int(o.seed, '--seed'), systemSets: o.set, modelSets: o.modelSet, json: o.json });
+    if (o.functional) return functional({ model: o.model, system, prompt, tokens, seed: o.seed, systemSets: o.set, modelSets: o.modelSet, json: o.json });
     const bar = o.progress ? new SingleBar({ format: 'simulating {bar} {value}/{total} tokens | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : undefined;
     bar?.start(prompt + tokens, 0);
     let result: SimulationResult;
     try {
       const sim = simulate({
-        model: o.model, system, precision, prompt, tokens, fidelity: o.fidelity, packing: o.packing as 'fast' | 'dense' | undefined,
+        model: o.model, system, precision, prompt, tokens, fidelity: o.fidelity, packing: o.packing,
         systemSets: o.set, modelSets: o.modelSet, onToken: (i) => bar?.update(i + 1),
       });
-      result = buildResult(sim, { asicOps: sim.asicOps, devices: o.devices?.split(',').map((d) => d.trim()), sets: { system: o.set, model: o.modelSet } });
+      result = buildResult(sim, { asicOps: sim.asicOps, devices: o.devices, sets: { system: o.set, model: o.modelSet } });
     } finally {
       bar?.stop();
     }
@@ -63,7 +61,6 @@ export function register(program: Command): void {
 
 export function printSummary(r: SimulationResult): void {
   const c = r.config, s = r.summary, b = r.breakdownNs;
-  const us = (ns: number) => `${(ns / 1000).toFixed(2)} us`;
   printTable([
     ['model', `${c.model.name} (${(c.model.parameters / 1e6).toFixed(0)}M parameters) on ${c.system.name}`],
     ['precision', c.precision],
@@ -73,7 +70,7 @@ export function printSummary(r: SimulationResult): void {
     ['breakdown per token', `MAC ${us(b.mac)}, act/pre ${us(b.activatePrecharge)}, load/readout ${us(b.loadReadout)}, refresh ${us(b.refresh)}, ASIC ${us(b.asic)}, waiting ${us(b.waiting)}`],
     ['row hit rate', `${(100 * r.stats.rowHitRate).toFixed(2)}%`],
     ['PU utilization', `${(100 * r.stats.puUtilization).toFixed(1)}%`],
-    ['energy per token', `${(r.energy.perTokenPj / 1e6).toFixed(3)} uJ (average ${(r.energy.averagePowerMw / 1000).toFixed(2)} W)`],
+    ['energy per token', `${(r.energy.perTokenPj / 1e6).toFixed(3)} µJ (average ${(r.energy.averagePowerMw / 1000).toFixed(2)} W)`],
   ]);
   process.stdout.write('\nspeedup / energy efficiency over baselines (tier A ideal roofline, B optimised runtime = headline, C eager framework as in PIM-GPT):\n');
   const devices = [...new Set(r.baselines.map((x) => x.device))];

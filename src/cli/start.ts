@@ -6,10 +6,13 @@
 import type { Command } from 'commander';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../spec/errors.js';
+import { loadModel } from '../model/spec.js';
+import { loadSystem } from '../spec/system.js';
+import { checkReportTarget } from '../report/index.js';
 import { runPoints } from '../study/runner.js';
 import type { StudyPoint } from '../study/point.js';
 import { writeStudy } from '../study/write.js';
+import { intOption, listParser } from './options.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -21,30 +24,42 @@ export const PAPER_MODELS = ['gpt2-small', 'gpt2-medium', 'gpt2-large', 'gpt2-xl
  */
 export const DEFAULT_TOKENS = 128;
 
+/** The study's points: each model generates `tokens` after one prompt token, capped at its context. */
+export function defaultStudyPoints(models: readonly string[], system: string, tokens: number): { points: StudyPoint[]; notes: string[] } {
+  const notes: string[] = [];
+  const points = models.map((m): StudyPoint => {
+    const model = loadModel(m);
+    const fit = Math.min(tokens, model.context - 1);
+    if (fit < tokens) notes.push(`${model.name}: ${fit} generated tokens, not ${tokens}: its context is ${model.context} (1 prompt + ${fit})`);
+    return { model: m, system, prompt: 1, tokens: fit };
+  });
+  return { points, notes };
+}
+
 export function register(program: Command): void {
   program
     .command('start')
     .description(`the default study (npm start): the 8 PIM-GPT models on pim-gpt, ${DEFAULT_TOKENS} generated tokens, report in reports/default/`)
     .option('--out <dir>', 'report directory', join(ROOT, 'reports', 'default'))
-    .option('--tokens <N>', 'generated tokens per model', String(DEFAULT_TOKENS))
-    .option('--models <list>', 'comma-separated models', PAPER_MODELS.join(','))
+    .addOption(intOption('--tokens <N>', "generated tokens per model (capped at each model's context)", 1, DEFAULT_TOKENS))
+    .option('--models <list>', 'comma-separated models', listParser('models'), [...PAPER_MODELS])
     .option('--system <preset>', 'system preset', 'pim-gpt')
-    .option('--workers <n>', 'worker threads (default: one per core)')
-    .action(async (o: { out: string; tokens: string; models: string; system: string; workers?: string }) => {
-      const tokens = Number(o.tokens);
-      if (!Number.isInteger(tokens) || tokens < 1) throw new InputError(`--tokens expects an integer >= 1, got "${o.tokens}"`);
-      const workers = o.workers === undefined ? undefined : Number(o.workers);
-      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new InputError(`--workers expects an integer >= 1, got "${o.workers}"`);
-      const points: StudyPoint[] = o.models.split(',').map((m) => ({ model: m.trim(), system: o.system, prompt: 1, tokens }));
-      process.stderr.write(`pimsim: simulating ${points.length} models x (1 prompt + ${tokens} generated tokens) on ${o.system}\n`);
+    .addOption(intOption('--workers <n>', 'worker threads (default: one per core)', 1))
+    .action(async (o: { out: string; tokens: number; models: string[]; system: string; workers?: number }) => {
+      // Everything that can be checked is checked before minutes of simulation.
+      checkReportTarget(o.out);
+      loadSystem(o.system);
+      const { points, notes } = defaultStudyPoints(o.models, o.system, o.tokens);
+      for (const n of notes) process.stderr.write(`pimsim: note: ${n}\n`);
+      process.stderr.write(`pimsim: simulating ${points.length} models x (1 prompt + ${o.tokens} generated tokens) on ${o.system}\n`);
       const t0 = Date.now();
-      const results = await runPoints(points, { progress: true, workers });
-      const out = await writeStudy(results, o.out, { title: `Default study: PIM-GPT models on ${o.system}` });
+      const results = await runPoints(points, { progress: true, workers: o.workers });
+      const out = await writeStudy(results, o.out, { title: `Default study: PIM-GPT models on ${o.system}`, notes });
       process.stdout.write(`\n${results.length} simulations in ${((Date.now() - t0) / 1000).toFixed(0)} s; report written to ${out}\n`);
       for (const r of results) {
         const t4c = r.baselines.find((b) => b.device === 't4' && b.tier === 'C');
         const t4b = r.baselines.find((b) => b.device === 't4' && b.tier === 'B');
-        process.stdout.write(`  ${r.config.model.name.padEnd(12)} ${(r.summary.meanTokenNs / 1000).toFixed(1).padStart(8)} us/token  ` +
+        process.stdout.write(`  ${r.config.model.name.padEnd(12)} ${(r.summary.meanTokenNs / 1000).toFixed(1).padStart(8)} µs/token  ` +
           `vs T4: ${t4b?.speedup.toFixed(1)}x (tier B), ${t4c?.speedup.toFixed(1)}x (tier C, PIM-GPT's setting)\n`);
       }
     });

@@ -1,32 +1,42 @@
 /** `pimsim trace <file>`: replay a memory trace on a memory preset. */
 import type { Command } from 'commander';
-import { readTrace, parseTraceFormatOption } from '../dram/trace/index.js';
-import { DEFAULT_FRONTEND, FRONTENDS, FRONTEND_NAMES, replay, type FrontendName } from '../dram/replay.js';
-import { InputError } from '../spec/errors.js';
+import { TRACE_FORMATS, type TraceFormatOption } from '../dram/trace/index.js';
+import { scanTrace, traceChunks } from '../dram/trace/stream.js';
+import { requestWhere } from '../dram/trace/convert.js';
+import { AddressMap } from '../dram/addressMap.js';
+import { DEFAULT_FRONTEND, FRONTENDS, FRONTEND_NAMES, replayChunks, type FrontendName } from '../dram/replay.js';
+import { withCommandLogAsync } from '../dram/commandLogSink.js';
 import { configHash, memoryConfig } from '../spec/resolved.js';
-import { withCommandLog } from '../dram/commandLogSink.js';
 import { loadMemory } from '../spec/presets.js';
 import type { DramStats } from '../dram/stats.js';
-import { addSetOption, printJson, printTable } from './common.js';
+import { checkOutputFile } from '../util/output.js';
+import { printJson, printTable } from './common.js';
+import { addSetOption, choiceOption } from './options.js';
 
 export function register(program: Command): void {
   const cmd = program
     .command('trace <file>')
-    .description('replay a memory trace (pimsim, Ramulator or DRAMsim3 format) through the DRAM model')
+    .description('replay a memory trace (pimsim, Ramulator or DRAMsim3 format; plain or gzip-compressed) through the DRAM model')
     .option('--memory <preset>', 'memory preset name or path to a .json file', 'gddr6')
-    .option('--format <format>', 'auto | pimsim | ramulator | dramsim3', 'auto')
-    .option('--frontend <name>', `how requests are offered: ${FRONTEND_NAMES.map((n) => `${n} (${FRONTENDS[n]})`).join('; ')}`, DEFAULT_FRONTEND)
+    .addOption(choiceOption('--format <format>', 'trace format', ['auto', ...TRACE_FORMATS], 'auto'))
+    .addOption(choiceOption('--frontend <name>', `how requests are offered: ${FRONTEND_NAMES.map((n) => `${n} (${FRONTENDS[n]})`).join('; ')}`, FRONTEND_NAMES, DEFAULT_FRONTEND))
     .option('--json', 'print one JSON object instead of a table')
     .option('--command-log <file>', 'write every issued command as CSV');
-  addSetOption(cmd, 'memory preset').action((file: string, o: { memory: string; format: string; frontend: string; json?: boolean; commandLog?: string; set: string[] }) => {
-    if (!(o.frontend in FRONTENDS)) throw new InputError(`--frontend expects one of ${FRONTEND_NAMES.join(', ')}, got "${o.frontend}"`);
-    const frontend = o.frontend as FrontendName;
+  addSetOption(cmd, 'memory preset').action(async (file: string, o: { memory: string; format: TraceFormatOption; frontend: FrontendName; json?: boolean; commandLog?: string; set: string[] }) => {
+    if (o.commandLog) checkOutputFile(o.commandLog, '--command-log');
+    const frontend = o.frontend;
     const spec = loadMemory(o.memory, o.set);
-    const trace = readTrace(file, parseTraceFormatOption(o.format));
-    const stats: DramStats = withCommandLog(o.commandLog, (onCommand) => replay(spec, trace, { onCommand, frontend }).stats);
+    // Pass 1 reads the whole trace without simulating (every line, every address), so a bad line at
+    // the end of a huge trace fails in seconds; pass 2 streams it through the model. Memory holds
+    // one block of requests at a time either way.
+    const map = new AddressMap(spec);
+    const scan = await scanTrace(file, o.format, (chunk) => {
+      for (let i = 0; i < chunk.count; i++) map.check(chunk.address[i], requestWhere(chunk, i));
+    });
+    const stats: DramStats = await withCommandLogAsync(o.commandLog, async (onCommand) => (await replayChunks(spec, traceChunks(file, scan.format), { onCommand, frontend })).stats);
     // The resolved memory configuration goes with the figures, so a comparison can be checked.
-    if (o.json) printJson({ trace: file, format: trace.format, frontend, ...stats, config: memoryConfig(spec) });
-    else printTraceSummary(file, trace.format, stats, { frontend, hash: configHash(spec), show: configCommand(o.memory, o.set) });
+    if (o.json) printJson({ trace: file, format: scan.format, frontend, ...stats, config: memoryConfig(spec) });
+    else printTraceSummary(file, scan.format, stats, { frontend, hash: configHash(spec), show: configCommand(o.memory, o.set) });
   });
 }
 

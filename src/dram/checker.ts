@@ -24,7 +24,7 @@
  */
 import type { MemorySpec, ResolvedRule, Scope } from '../spec/memory.js';
 import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandBehaviour, type CommandName } from './commands.js';
-import type { CommandRecord } from './commandLog.js';
+import { forEachCommand, type CommandRecord } from './commandLog.js';
 
 export interface Violation {
   /** 1-based line in the CSV: the header is line 1, record i is line i + 2. */
@@ -283,6 +283,34 @@ export function checkCommandLog(records: readonly CommandRecord[], spec: MemoryS
   for (let i = 0; i < records.length && out.length < max; i++) checker.check(records[i], i + 2, out);
   if (out.length > max) out.length = max;
   return out;
+}
+
+export interface LogCheck {
+  /** Commands checked. */
+  readonly commands: number;
+  /** Violations found in all. */
+  readonly total: number;
+  /** The first `keep` of them. */
+  readonly violations: readonly Violation[];
+}
+
+/**
+ * Check a command-log file (plain or gzip-compressed) as it is read, in bounded memory whatever
+ * its size; keeps the first `keep` violations and counts the rest.
+ */
+export async function checkCommandLogFile(file: string, spec: MemorySpec, keep = 50): Promise<LogCheck> {
+  const checker = new ProtocolChecker(spec);
+  const kept: Violation[] = [];
+  const found: Violation[] = [];
+  let total = 0;
+  const commands = await forEachCommand(file, (r, line) => {
+    checker.check(r, line, found);
+    if (found.length === 0) return;
+    total += found.length;
+    for (const v of found) if (kept.length < keep) kept.push(v);
+    found.length = 0;
+  });
+  return { commands, total, violations: kept };
 }
 
 /** `cmd.csv:17: RD at cycle 40 violates ["ACT"] -> ["RD"] >= nRCDRD (bank): 12 < 27 cycles after ACT at line 5` */

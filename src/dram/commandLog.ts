@@ -17,7 +17,9 @@
  * So PREA and REFab carry only channel and rank, ACT4 a bank group but no bank, ACT16 a rank and a row.
  */
 import { InputError } from '../spec/errors.js';
+import { quote } from '../spec/quote.js';
 import { COMMANDS, COMMAND_NAMES, isCommandName, type CommandName } from './commands.js';
+import { lineBlocks } from './trace/stream.js';
 
 export const COMMAND_LOG_HEADER = 'cycle,channel,rank,bankgroup,bank,row,column,command';
 
@@ -97,10 +99,7 @@ function describeFields(command: CommandName): string {
 export function parseCommandLog(text: string, file: string): CommandRecord[] {
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  const header = (lines[0] ?? '').replace(/\r$/, '').trim();
-  if (header !== COMMAND_LOG_HEADER) {
-    throw new InputError(`expected the header line "${COMMAND_LOG_HEADER}", got "${header.slice(0, 80)}"`, `${file}:1`);
-  }
+  checkHeader(lines[0] ?? '', file);
   const records: CommandRecord[] = new Array(lines.length - 1);
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
@@ -109,16 +108,114 @@ export function parseCommandLog(text: string, file: string): CommandRecord[] {
   return records;
 }
 
+function checkHeader(line: string, file: string): void {
+  const header = line.replace(/\r$/, '').trim();
+  if (header !== COMMAND_LOG_HEADER) throw new InputError(`expected the header line "${COMMAND_LOG_HEADER}", got ${quote(header)}`, `${file}:1`);
+}
+
+/**
+ * Reads a command-log file (plain or gzip-compressed) in bounded memory whatever its size, calling
+ * `each` for every record with its CSV line; returns the number of records. The record object is
+ * reused from line to line (copy what you keep). Lines are parsed from bytes; any line the fast
+ * path does not take (spaces, CR, a malformed field) goes through parseLine, so the accepted forms
+ * and the errors are exactly parseCommandLog's.
+ */
+export async function forEachCommand(file: string, each: (r: CommandRecord, line: number) => void): Promise<number> {
+  const r: CommandRecord = { cycle: 0, channel: 0, rank: 0, bankgroup: 0, bank: 0, row: 0, column: 0, command: 'ACT' };
+  let lineNo = 0;
+  let count = 0;
+  for await (const block of lineBlocks(file, 'command log')) {
+    let pos = 0;
+    const end = block.length;
+    if (lineNo === 0) {
+      const nl = block.indexOf(10);
+      const stop = nl < 0 ? end : nl;
+      checkHeader(block.toString('utf8', 0, stop).replace(/^\uFEFF/, ''), file);
+      lineNo = 1;
+      pos = stop + 1;
+    }
+    while (pos < end) {
+      let nl = block.indexOf(10, pos);
+      if (nl < 0) nl = end;
+      lineNo++;
+      if (!parseBytesLine(block, pos, nl, r)) {
+        const text = block.toString('utf8', pos, nl);
+        Object.assign(r, parseLine(text.endsWith('\r') ? text.slice(0, -1) : text, file, lineNo));
+      }
+      each(r, lineNo);
+      count++;
+      pos = nl + 1;
+    }
+  }
+  if (lineNo === 0) throw new InputError(`expected the header line "${COMMAND_LOG_HEADER}", got an empty file`, `${file}:1`);
+  return count;
+}
+
+const NAME_IDS = new Map<string, CommandName>(COMMAND_NAMES.map((n) => [n, n]));
+const FIELD_BITS = Object.fromEntries(COMMAND_NAMES.map((n) => {
+  const f = commandFields(n);
+  // Per address field (bankgroup, bank, row, column): 0 absent, 1 optional, 2 required.
+  const code = (u: FieldUse) => (u === 'absent' ? 0 : u === 'optional' ? 1 : 2);
+  return [n, [code(f.bankgroup), code(f.bank), code(f.row), code(f.column)]];
+})) as Record<CommandName, number[]>;
+const scratch = new Float64Array(7);
+
+/**
+ * The fast path: `cycle,channel,rank,bg,bank,row,col,NAME` with plain digits or "-" and nothing
+ * else, every field as its command needs. Fills `r` and returns true, or returns false (leaving
+ * the line to parseLine, which accepts it or says what is wrong).
+ */
+function parseBytesLine(b: Uint8Array, from: number, to: number, r: CommandRecord): boolean {
+  let i = from;
+  for (let f = 0; f < 7; f++) {
+    if (i >= to) return false;
+    if (b[i] === 45 /* - */) {
+      scratch[f] = -1;
+      i++;
+    } else {
+      let v = 0, digits = 0;
+      for (; i < to; i++, digits++) {
+        const d = b[i] - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (digits === 0 || digits > 15) return false;
+      scratch[f] = v;
+    }
+    if (b[i] !== 44 /* , */) return false;
+    i++;
+  }
+  if (to - i < 2 || to - i > 8) return false;
+  let name = '';
+  for (let k = i; k < to; k++) name += String.fromCharCode(b[k]);
+  const cmd = NAME_IDS.get(name);
+  if (cmd === undefined || scratch[0] < 0 || scratch[1] < 0 || scratch[2] < 0) return false;
+  const bits = FIELD_BITS[cmd];
+  for (let k = 0; k < 4; k++) {
+    const v = scratch[3 + k];
+    if ((bits[k] === 2 && v < 0) || (bits[k] === 0 && v >= 0)) return false;
+  }
+  r.cycle = scratch[0];
+  r.channel = scratch[1];
+  r.rank = scratch[2];
+  r.bankgroup = scratch[3];
+  r.bank = scratch[4];
+  r.row = scratch[5];
+  r.column = scratch[6];
+  r.command = cmd;
+  return true;
+}
+
 // Module-level functions, no per-line closures: under tsx each closure costs a __name() call.
 function parseLine(line: string, file: string, lineNo: number): CommandRecord {
   const parts = line.split(',');
   if (parts.length !== FIELD_NAMES.length) {
-    const got = line.trim() === '' ? 'an empty line' : `${parts.length}: "${line.slice(0, 80)}"`;
+    const got = line.trim() === '' ? 'an empty line' : `${parts.length}: ${quote(line)}`;
     throw new InputError(`expected ${FIELD_NAMES.length} comma-separated fields (${COMMAND_LOG_HEADER}), got ${got}`, `${file}:${lineNo}`);
   }
   const name = parts[7].trim();
   if (!isCommandName(name)) {
-    throw new InputError(`unknown command "${name}"; expected one of ${COMMAND_NAMES.join(', ')}`, `${file}:${lineNo}`);
+    throw new InputError(`unknown command ${quote(name)}; expected one of ${COMMAND_NAMES.join(', ')}`, `${file}:${lineNo}`);
   }
   const f = FIELDS[name];
   return {
@@ -141,10 +238,10 @@ function parseField(parts: string[], i: number, use: FieldUse, name: CommandName
     return -1;
   }
   if (!NON_NEG_INT.test(s)) {
-    throw new InputError(`${label} must be a non-negative integer${use === 'required' ? '' : ' or -'}, got "${s}"; expected ${describeFields(name)}`, `${file}:${lineNo}`);
+    throw new InputError(`${label} must be a non-negative integer${use === 'required' ? '' : ' or -'}, got ${quote(s)}; expected ${describeFields(name)}`, `${file}:${lineNo}`);
   }
   if (use === 'absent') throw new InputError(`${name} takes no ${label} (write -); expected ${describeFields(name)}`, `${file}:${lineNo}`);
   const v = Number(s);
-  if (!Number.isSafeInteger(v)) throw new InputError(`${label} ${s} is too large`, `${file}:${lineNo}`);
+  if (!Number.isSafeInteger(v)) throw new InputError(`${label} ${quote(s)} is too large`, `${file}:${lineNo}`);
   return v;
 }

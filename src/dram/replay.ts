@@ -5,6 +5,11 @@
  * Two front ends (FRONTENDS): `shared` offers at most one request per memory clock in total, as
  * Ramulator 2.1 and DRAMsim3 replay traces; `per-channel` at most one per channel per clock. Both
  * are in order, so a request whose queue is full holds back the ones behind it.
+ *
+ * replayChunks takes the requests as a
+ * stream of chunks (a trace read block by block): the engine pauses when the front end has
+ * offered a chunk's last request and resumes at that same cycle with the next chunk, so the run
+ * is exactly the one replay() gives for the whole trace.
  */
 import { Engine, Waker, type Component } from '../sim/engine.js';
 import { AddressMap } from './addressMap.js';
@@ -50,22 +55,48 @@ class Frontend implements Component {
   served = 0;
   waker!: Waker;
   blockedOn = -1;
+  /** Requests fed so far, and whether more may follow (chunked replay). */
+  total: number;
+  more = false;
+  /** Set when every fed request is offered and more may follow: the run pauses for the next chunk. */
+  starved = false;
   /** Last cycle each channel (or, shared, any channel: entry 0) was offered a request. */
   private readonly sentAt: Float64Array;
   private readonly shared: boolean;
 
   constructor(
-    private readonly stream: RequestStream,
+    private stream: RequestStream,
     private readonly map: AddressMap,
     private readonly controllers: readonly ChannelController[],
     frontend: FrontendName,
   ) {
     this.shared = frontend === 'shared';
     this.sentAt = new Float64Array(controllers.length).fill(-1);
+    this.total = stream.count;
+  }
+
+  /** The next chunk of requests (chunked replay), or none: the stream has ended. */
+  feed(chunk: RequestStream | undefined): void {
+    this.starved = false;
+    if (!chunk) {
+      this.more = false;
+      return;
+    }
+    this.stream = chunk;
+    this.next = 0;
+    this.total += chunk.count;
+  }
+
+  get finished(): boolean {
+    return !this.more && this.served >= this.total;
   }
 
   wake(now: number): void {
     if (!this.waker.accept(now)) return;
+    this.offer(now);
+  }
+
+  offer(now: number): void {
     const s = this.stream, m = this.map;
     while (this.next < s.count) {
       const i = this.next;
@@ -91,6 +122,7 @@ class Frontend implements Component {
       this.sentAt[slot] = now;
       this.next = i + 1;
     }
+    if (this.more) this.starved = true;
   }
 
   slotFree(channel: number, now: number): void {
@@ -102,13 +134,53 @@ class Frontend implements Component {
   }
 }
 
-/** Replay a request stream on a memory and return its statistics. */
-export function replay(spec: MemorySpec, stream: RequestStream, opts: ReplayOptions = {}): ReplayResult {
-  const map = new AddressMap(spec);
+function checkAddresses(map: AddressMap, stream: RequestStream): void {
   for (let i = 0; i < stream.count; i++) {
     const where = stream.line ? `${stream.file ?? 'trace'}:${stream.line[i]}` : `${stream.file ?? 'trace'}: request ${i + 1}`;
     map.check(stream.address[i], where);
   }
+}
+
+/** Replay a request stream on a memory and return its statistics. */
+export function replay(spec: MemorySpec, stream: RequestStream, opts: ReplayOptions = {}): ReplayResult {
+  const map = new AddressMap(spec);
+  checkAddresses(map, stream);
+  const run = start(spec, map, stream, opts);
+  run.engine.run(() => run.frontend.finished);
+  return run.finish();
+}
+
+/**
+ * Replay requests that arrive in chunks (a trace streamed block by block): memory holds one chunk
+ * at a time. Gives exactly replay()'s statistics and command sequence for the concatenated chunks.
+ */
+export async function replayChunks(spec: MemorySpec, chunks: AsyncIterable<RequestStream>, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const map = new AddressMap(spec);
+  const it = nonEmpty(chunks);
+  const first = await it.next();
+  const empty: RequestStream = { count: 0, address: new Float64Array(0), isWrite: new Uint8Array(0), arrival: new Float64Array(0) };
+  const head = first.done ? empty : first.value;
+  checkAddresses(map, head);
+  const run = start(spec, map, head, opts);
+  run.frontend.more = !first.done;
+  for (;;) {
+    run.engine.run(() => run.frontend.starved || run.frontend.finished);
+    if (!run.frontend.starved) break;
+    // Paused right after the front end offered its chunk's last request: continue at that cycle.
+    const next = await it.next();
+    if (!next.done) checkAddresses(map, next.value);
+    run.frontend.feed(next.done ? undefined : next.value);
+    run.frontend.offer(run.engine.now);
+  }
+  return run.finish();
+}
+
+/** The chunks with requests (a block of comment lines gives an empty one). */
+async function* nonEmpty(chunks: AsyncIterable<RequestStream>): AsyncGenerator<RequestStream> {
+  for await (const c of chunks) if (c.count > 0) yield c;
+}
+
+function start(spec: MemorySpec, map: AddressMap, stream: RequestStream, opts: ReplayOptions) {
   const engine = new Engine();
   let frontend: Frontend | undefined;
   const controllers: ChannelController[] = [];
@@ -121,12 +193,14 @@ export function replay(spec: MemorySpec, stream: RequestStream, opts: ReplayOpti
   }
   const name = opts.frontend ?? DEFAULT_FRONTEND;
   if (!(name in FRONTENDS)) throw new InputError(`unknown front end "${name}"; expected one of ${FRONTEND_NAMES.join(', ')}`);
-  frontend = new Frontend(stream, map, controllers, name);
-  frontend.waker = new Waker(engine, engine.add(frontend));
-  if (stream.count > 0) frontend.waker.request(Math.max(0, stream.arrival[0]));
-  const done = () => frontend!.served >= stream.count;
-  engine.run(done);
-  let cycles = engine.now;
-  for (const c of controllers) cycles = Math.max(cycles, c.stats.lastDataCycle);
-  return { stats: summarize(spec, controllers.map((c) => c.stats), cycles), events: engine.events };
+  const front = new Frontend(stream, map, controllers, name);
+  frontend = front;
+  front.waker = new Waker(engine, engine.add(front));
+  if (stream.count > 0) front.waker.request(Math.max(0, stream.arrival[0]));
+  const finish = (): ReplayResult => {
+    let cycles = engine.now;
+    for (const c of controllers) cycles = Math.max(cycles, c.stats.lastDataCycle);
+    return { stats: summarize(spec, controllers.map((c) => c.stats), cycles), events: engine.events };
+  };
+  return { engine, frontend: front, finish };
 }

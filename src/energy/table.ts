@@ -161,8 +161,7 @@ export function loadEnergy(nameOrPath: string, sets: readonly string[] = []): En
   const withSets = applyOverrides(raw as Parameters<typeof applyOverrides>[0], sets, file);
   const parsed = EnergyPresetSchema.safeParse(withSets);
   if (!parsed.success) {
-    const via = sets.length ? ` (after --set ${sets.join(' ')})` : '';
-    throw new InputError(`invalid energy preset${via}:\n  ${formatZodError(file, parsed.error)}`, file);
+    throw new InputError(`invalid energy preset: ${formatZodError(file, parsed.error, withSets, sets)}`, file);
   }
   checkUnits(parsed.data, file);
   return { name: parsed.data.name, file, preset: parsed.data };

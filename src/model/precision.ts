@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../spec/errors.js';
+import { quote } from '../spec/quote.js';
 import { PRECISIONS, type GemvRole, type Precision } from './ops.js';
 
 export const GEMV_ROLES = ['qkv', 'attn-out', 'ffn-up', 'ffn-down', 'lm-head'] as const satisfies readonly GemvRole[];
@@ -51,7 +52,7 @@ export function parsePrecisionPlan(text: string, where = '--precision'): Precisi
     const overrides: Record<string, string> = {};
     for (const part of rest) {
       const eq = part.indexOf('=');
-      if (eq <= 0) throw new InputError(`expected <role>=<precision> after the default, got "${part}" (roles: ${PRECISION_ROLES.join(', ')})`, where);
+      if (eq <= 0) throw new InputError(`expected <role>=<precision> after the default, got ${quote(part)} (roles: ${PRECISION_ROLES.join(', ')})`, where);
       overrides[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
     }
     raw = { default: first, overrides };
@@ -59,7 +60,7 @@ export function parsePrecisionPlan(text: string, where = '--precision'): Precisi
   const parsed = PrecisionPlanSchema.safeParse(raw);
   if (!parsed.success) {
     const msg = parsed.error.issues.map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`).join('; ');
-    throw new InputError(`invalid precision plan "${text}": ${msg} (precisions: ${PRECISIONS.join(', ')}; roles: ${PRECISION_ROLES.join(', ')})`, where);
+    throw new InputError(`invalid precision plan ${quote(text)}: ${msg} (precisions: ${PRECISIONS.join(', ')}; roles: ${PRECISION_ROLES.join(', ')})`, where);
   }
   return parsed.data;
 }

@@ -104,9 +104,9 @@ export function resolveModel(preset: ModelPreset, file = ''): ModelSpec {
   };
 }
 
-/** Load a model preset by name ("gpt2-small") or path, with `--set field=value` overrides. */
+/** Load a model preset by name ("gpt2-small") or path, with `--model-set field=value` overrides. */
 export function loadModel(nameOrPath: string, sets: readonly string[] = []): ModelSpec {
-  const { file, value } = loadPreset('models', nameOrPath, ModelPresetSchema, sets);
+  const { file, value } = loadPreset('models', nameOrPath, ModelPresetSchema, sets, '--model-set');
   return resolveModel(value, file);
 }
 

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../spec/errors.js';
+import { quote } from '../spec/quote.js';
 import type { SystemSpec } from '../spec/system.js';
 import { PRECISIONS, type Precision } from '../model/ops.js';
 
@@ -168,7 +169,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       ins = r.data;
     }
     const idStr = ins.id ?? `#${k + 1}`;
-    if (byId.has(idStr)) throw new InputError(`duplicate instruction id "${idStr}"`, where);
+    if (byId.has(idStr)) throw new InputError(`duplicate instruction id ${quote(idStr)}`, where);
     const ch = 'channel' in ins ? ins.channel : -1;
     const channels = ch === 'all' ? [...Array(org.channels).keys()] : [ch];
     const idxs: number[] = [];
@@ -239,7 +240,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
   out.forEach((inst, i) => {
     for (const d of pendingDeps[i]) {
       const targets = byId.get(d);
-      if (!targets) throw new InputError(`depends on unknown instruction "${d}"`, inst.line ? `${name}:${inst.line}` : `${name}: instruction "${inst.id}"`);
+      if (!targets) throw new InputError(`depends on unknown instruction ${quote(String(d))}`, inst.line ? `${name}:${inst.line}` : `${name}: instruction ${quote(String(inst.id))}`);
       if (isAll(inst) && isAll(out[targets[0]])) inst.deps.push(...targets.filter((t) => out[t].channel === inst.channel));
       else inst.deps.push(...targets);
     }

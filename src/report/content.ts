@@ -3,10 +3,10 @@
  * every baseline, sweeps, and every assumption the results carry, as document blocks.
  */
 import { TIER_NAMES, type Tier } from '../baselines/index.js';
-import type { Series } from './charts.js';
+import { energyGroups, OTHER_SHARE, type Series } from './charts.js';
 import type { Block } from './doc.js';
 import { DEVICE_TITLES, PIM_GPT_RANGES, PIM_GPT_SOURCE, rangeText } from './published.js';
-import { fmtNum, fmtPct, sortDevices } from './style.js';
+import { energyLabel, fmtNum, fmtPct, sortDevices } from './style.js';
 import type { Sweep } from './sweep.js';
 
 export interface FigureRef {
@@ -64,9 +64,28 @@ function keyNumberBlocks(series: readonly Series[]): Block[] {
     { kind: 'heading', level: 2, text: 'Key numbers' },
     {
       kind: 'table',
-      header: ['run', 'latency/token (us, all tokens)', 'latency/token (us, generated)', 'tokens/s', 'energy/token (uJ)', 'average power (W)', 'row hit rate', 'PU utilization', 'GEMV share', 'ASIC share'],
+      header: ['run', 'latency/token (µs, all tokens)', 'latency/token (µs, generated)', 'tokens/s', 'energy/token (µJ)', 'average power (W)', 'row hit rate', 'PU utilization', 'GEMV share', 'ASIC share'],
       rows, numeric: [false, true, true, true, true, true, true, true, true, true],
     },
+  ];
+}
+
+function energyBlocks(series: readonly Series[]): Block[] {
+  const { shown, other } = energyGroups(series);
+  const rows = [...shown, ...other].map((k) => [
+    other.includes(k) ? `${energyLabel(k)} (in "other" on the chart)` : energyLabel(k),
+    ...series.map((s) => {
+      const pj = s.result.energy.byComponentPj[k] ?? 0;
+      return `${fmtNum(pj / s.result.perToken.latencyNs.length / 1e6)} (${fmtPct(pj / s.result.energy.totalPj)})`;
+    }),
+  ]);
+  return [
+    { kind: 'heading', level: 2, text: 'Energy by component' },
+    {
+      kind: 'paragraph',
+      text: `Energy per token in µJ and its share of each run's energy. Components below ${100 * OTHER_SHARE}% in every run are drawn together as "other" in the energy chart; their shares are here. Each component's formula is under Assumptions.`,
+    },
+    { kind: 'table', header: ['component', ...series.map((s) => s.label)], rows, numeric: [false, ...series.map(() => true)] },
   ];
 }
 
@@ -112,7 +131,7 @@ function baselineBlocks(series: readonly Series[]): Block[] {
     },
     {
       kind: 'table',
-      header: ['run', 'device', 'kind', 'speedup A', 'speedup B', 'speedup C', 'efficiency A', 'efficiency B', 'efficiency C', `device latency/token, tier ${series[0].result.headlineTier} (us)`],
+      header: ['run', 'device', 'kind', 'speedup A', 'speedup B', 'speedup C', 'efficiency A', 'efficiency B', 'efficiency C', `device latency/token, tier ${series[0].result.headlineTier} (µs)`],
       rows, numeric: [false, false, false, true, true, true, true, true, true, true],
     },
     { kind: 'heading', level: 3, text: 'How the baselines were modelled' },
@@ -131,7 +150,7 @@ function sweepBlocks(sweeps: ContentInput['sweeps'], series: readonly Series[]):
       { kind: 'heading', level: 3, text: `${sweep.model}: ${sweep.parameter}` },
       {
         kind: 'table',
-        header: [sweep.unit ? `${sweep.parameter} (${sweep.unit})` : sweep.parameter, 'run', 'latency/token (us)', 'energy/token (uJ)', ...devices.map((d) => `speedup over ${d}, tier ${headline}`)],
+        header: [sweep.unit ? `${sweep.parameter} (${sweep.unit})` : sweep.parameter, 'run', 'latency/token (µs)', 'energy/token (µJ)', ...devices.map((d) => `speedup over ${d}, tier ${headline}`)],
         rows: pts.map((p) => [String(p.value), p.s.label, us(p.s.result.summary.meanTokenNs), fmtNum(p.s.result.energy.perTokenPj / 1e6), ...devices.map((d) => x(baseline(p.s, d, headline)?.speedup))]),
         numeric: [sweep.numeric, false, true, true, ...devices.map(() => true)],
       },
@@ -169,6 +188,7 @@ export function reportBlocks(input: ContentInput): Block[] {
     ...(input.warnings.length ? [{ kind: 'list', items: input.warnings.map((w) => `Warning: ${w}`) } as Block] : []),
     ...configBlocks(series, input.files),
     ...keyNumberBlocks(series),
+    ...energyBlocks(series),
     ...publishedBlocks(series),
     { kind: 'heading', level: 2, text: 'Charts' },
     ...input.figures.map((f): Block => ({ kind: 'figure', ...f })),

@@ -51,11 +51,18 @@ function html(s: string): string {
 const CSS = `body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 table{border-collapse:collapse;margin:1em 0;font-size:0.9em}th,td{border:1px solid #ccc;padding:3px 8px;vertical-align:top}
 th{background:#f2f2f2;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{font-style:italic;font-size:0.9em;color:#444}
+figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{font-style:italic;font-size:0.9em;color:#444}
 h1{border-bottom:2px solid #ddd}h2{border-bottom:1px solid #eee;margin-top:2em}`;
 
-/** A self-contained page: `images` maps each figure's file to its PNG bytes. */
-export function renderHtml(title: string, blocks: readonly Block[], images: ReadonlyMap<string, Buffer>): string {
+/** A drawn figure: PNG bytes and the size (CSS pixels) it is laid out for. */
+export interface FigureImage {
+  readonly png: Buffer;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A self-contained page: `images` maps each figure's file to its PNG and layout size, shown at that size. */
+export function renderHtml(title: string, blocks: readonly Block[], images: ReadonlyMap<string, FigureImage>): string {
   const body: string[] = [];
   for (const b of blocks) {
     switch (b.kind) {
@@ -75,9 +82,10 @@ export function renderHtml(title: string, blocks: readonly Block[], images: Read
         break;
       }
       case 'figure': {
-        const png = images.get(b.file);
-        if (!png) throw new Error(`report figure ${b.file} was not rendered`);
-        body.push(`<figure><img alt="${html(b.caption)}" src="data:image/png;base64,${png.toString('base64')}"><figcaption>${html(b.caption)}</figcaption></figure>`);
+        const img = images.get(b.file);
+        if (!img) throw new Error(`report figure ${b.file} was not rendered`);
+        // Shown at the size it was laid out for (its text at its drawn size); the PNG has more pixels for dense screens.
+        body.push(`<figure><img width="${img.width}" height="${img.height}" alt="${html(b.caption)}" src="data:image/png;base64,${img.png.toString('base64')}"><figcaption>${html(b.caption)}</figcaption></figure>`);
         break;
       }
       case 'links':

@@ -16,12 +16,22 @@ export interface HeatMap {
   readonly scaleTitle: string;
 }
 
-/** White to Tol's dark blue, through light blue: readable as "more is busier". */
+/**
+ * White through blues to dark purple and red: readable as "more is busier", and most of the scale
+ * spent above 80%, where PIM channels sit (a linear white-to-blue scale made 90% and 100% look
+ * the same). Each step from 80% to 100% changes hue, so 90, 95 and 100% are told apart.
+ */
 const STOPS: readonly [number, readonly [number, number, number]][] = [
   [0, [255, 255, 255]],
-  [0.5, [136, 204, 238]],
-  [1, [34, 68, 136]],
+  [0.5, [198, 219, 239]],
+  [0.8, [107, 174, 214]],
+  [0.9, [33, 113, 181]],
+  [0.95, [106, 81, 163]],
+  [1, [153, 0, 13]],
 ];
+
+/** Scale values labelled beside the colour bar. */
+const SCALE_TICKS = [0, 0.5, 0.8, 0.9, 0.95, 1];
 
 export function heatColour(v: number): string {
   const x = Math.min(1, Math.max(0, v));
@@ -33,10 +43,28 @@ export function heatColour(v: number): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+/**
+ * Where value v sits on the colour bar (0 bottom, 1 top): each segment between two stops gets the
+ * same height, so the bar shows the 80-100% range as large as it is coloured.
+ */
+export function scalePosition(v: number): number {
+  const x = Math.min(1, Math.max(0, v));
+  let i = 0;
+  while (i < STOPS.length - 2 && x > STOPS[i + 1][0]) i++;
+  return (i + (x - STOPS[i][0]) / (STOPS[i + 1][0] - STOPS[i][0])) / (STOPS.length - 1);
+}
+
+/** The inverse of scalePosition. */
+function scaleValue(p: number): number {
+  const segs = STOPS.length - 1;
+  const i = Math.min(segs - 1, Math.floor(p * segs));
+  return STOPS[i][0] + (p * segs - i) * (STOPS[i + 1][0] - STOPS[i][0]);
+}
+
 export const HEAT_ROW_H = 30;
-/** Height a heat map of `rows` rows needs (title, cells, axis labels). */
+/** Height a heat map of `rows` rows needs (title, cells, axis labels, and room for the colour bar). */
 export function heatMapHeight(rows: number): number {
-  return 40 + rows * HEAT_ROW_H + 56;
+  return Math.max(40 + 130 + 20, 40 + rows * HEAT_ROW_H + 56);
 }
 
 export function heatMapPanel(map: HeatMap): DrawnPanel {
@@ -71,7 +99,7 @@ export function heatMapPanel(map: HeatMap): DrawnPanel {
           }
           g.fillStyle = heatColour(v);
           g.fillRect(x + 1, y + 1, cellW - 2, cellH - 2);
-          g.fillStyle = v > 0.7 ? '#ffffff' : '#222222';
+          g.fillStyle = v > 0.85 ? '#ffffff' : '#222222';
           if (cellW >= 30) g.fillText(`${Math.round(100 * v)}%`, x + cellW / 2, y + cellH / 2 + 1);
         });
       });
@@ -80,10 +108,10 @@ export function heatMapPanel(map: HeatMap): DrawnPanel {
       map.columnLabels.forEach((l, c) => g.fillText(l, left + (c + 0.5) * cellW, bottom + 12));
       g.font = `12px "${font}"`;
       g.fillText(map.xTitle, left + (cols * cellW) / 2, bottom + 34);
-      // Colour scale: 0% at the bottom, 100% at the top.
-      const sx = width - right + 20, sh = Math.max(60, Math.min(height - top - 60, bottom - top));
+      // Colour scale: 0% at the bottom, 100% at the top, one equal step per colour stop.
+      const sx = width - right + 20, sh = Math.max(130, Math.min(height - top - 20, bottom - top));
       for (let i = 0; i < sh; i++) {
-        g.fillStyle = heatColour(1 - i / sh);
+        g.fillStyle = heatColour(scaleValue(1 - i / sh));
         g.fillRect(sx, top + i, 14, 1.5);
       }
       g.strokeStyle = '#999999';
@@ -92,8 +120,11 @@ export function heatMapPanel(map: HeatMap): DrawnPanel {
       g.textAlign = 'left';
       g.fillStyle = '#333333';
       g.font = `10px "${font}"`;
-      g.fillText('100%', sx + 18, top + 4);
-      g.fillText('0%', sx + 18, top + sh - 4);
+      for (const t of SCALE_TICKS) {
+        const ty = top + (1 - scalePosition(t)) * sh;
+        g.fillRect(sx + 14, ty - 0.5, 3, 1);
+        g.fillText(`${Math.round(100 * t)}%`, sx + 19, Math.min(top + sh - 4, Math.max(top + 4, ty)));
+      }
       g.save();
       g.translate(sx + 62, top + sh / 2);
       g.rotate(-Math.PI / 2);

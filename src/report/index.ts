@@ -3,17 +3,18 @@
  * buildReport() renders everything in memory; writeReport() puts it on disk atomically.
  */
 import { basename } from 'node:path';
-import { PIMSIM_VERSION } from '../simulate.js';
+import { PIMSIM_VERSION } from '../resultSchema.js';
 import { channelFigure, comparisonFigure, devicesOf, energyBreakdownFigure, latencyBreakdownFigure, perTokenFigure, type Series } from './charts.js';
 import { reportBlocks, type FigureRef } from './content.js';
 import { baselinesCsv, channelsCsv, perTokenCsv, summaryCsv } from './csv.js';
 import { renderHtml, renderMarkdown } from './doc.js';
 import { loadResults, type LoadedResult } from './load.js';
-import { renderFigure, setupCharts, type Figure } from './render.js';
+import { renderFigure, setupCharts, type Figure, type RenderedFigure } from './render.js';
 import { detectSweeps, labelResults } from './sweep.js';
 import { sweepFigure } from './sweepCharts.js';
 import { checkReportTarget, MANIFEST_FILE, REPORT_KIND, writeReportDir } from './write.js';
 
+export { checkReportTarget, writeReportDir } from './write.js';
 export { loadResults, parseResult, type LoadedResult, type ReportResult, type SweepTag, SweepTagSchema } from './load.js';
 export { detectSweeps, labelResults, type Sweep } from './sweep.js';
 export { parseCsv } from './csv.js';
@@ -23,6 +24,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportOptions {
   readonly title?: string;
+  /** Notes shown at the top of the report and kept in its manifest (e.g. a partial merge). */
+  readonly notes?: readonly string[];
 }
 
 export interface Report {
@@ -52,30 +55,30 @@ function uniqueSlugs(labels: readonly string[]): string[] {
 export function buildReport(inputs: readonly LoadedResult[], opts: ReportOptions = {}): Report {
   const labels = labelResults(inputs);
   const series: Series[] = inputs.map((x, i) => ({ label: labels[i], result: x.result }));
-  const warnings: string[] = [];
+  const warnings: string[] = [...(opts.notes ?? [])];
   if (!setupCharts()) {
     warnings.push('no font was found for chart text (@napi-rs/canvas saw no system fonts): charts have no labels; install a TrueType font such as DejaVu Sans');
   }
   const files = new Map<string, string | Buffer>();
-  const images = new Map<string, Buffer>();
+  const images = new Map<string, RenderedFigure>();
   const draw = (name: string, fig: Figure, caption: string): FigureRef => {
     const file = `charts/${name}.png`;
-    const png = renderFigure(fig);
-    images.set(file, png);
-    files.set(file, png);
+    const drawn = renderFigure(fig);
+    images.set(file, drawn);
+    files.set(file, drawn.png);
     return { file, caption };
   };
   const hasBaselines = devicesOf(series).length > 0;
   if (!hasBaselines) warnings.push('the results hold no baselines (simulated with no devices): no speedup or energy-efficiency charts');
   const figures: FigureRef[] = [
     ...(hasBaselines ? [
-      draw('speedup', comparisonFigure(series, 'speedup'), 'Speedup per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
-      draw('energy-efficiency', comparisonFigure(series, 'energyEfficiency'), 'Energy efficiency per token over each baseline device, per tier (log scale); shaded bands on tier C: PIM-GPT\'s published ranges.'),
+      draw('speedup', comparisonFigure(series, 'speedup'), 'Speedup per token over each baseline device, per tier (log scale); the dashed line is 1x, hatched bars are below it (PIM slower than the device); shaded bands on tier C: PIM-GPT\'s published ranges.'),
+      draw('energy-efficiency', comparisonFigure(series, 'energyEfficiency'), 'Energy efficiency per token over each baseline device, per tier (log scale); the dashed line is 1x, hatched bars are below it (PIM uses more energy per token than the device); shaded bands on tier C: PIM-GPT\'s published ranges.'),
     ] : []),
     draw('latency-breakdown', latencyBreakdownFigure(series), 'Where each token\'s time goes (mean over all processed tokens): absolute and as a share.'),
-    draw('energy-breakdown', energyBreakdownFigure(series), 'Energy per token by component: absolute and as a share.'),
-    draw('per-token-latency', perTokenFigure(series), 'Latency of each processed token over the sequence, and its growth over the first token as the KV cache grows.'),
-    draw('channel-activity', channelFigure(series), 'Share of the run each channel was busy (absolute busy time per channel in channels.csv).'),
+    draw('energy-breakdown', energyBreakdownFigure(series), 'Energy per token by component: absolute and as a share; components under 2% of every run are grouped as "other" (each one\'s share is in the energy table).'),
+    draw('per-token-latency', perTokenFigure(series), 'Latency of each processed token over the sequence, and its growth over the first token as the KV cache grows; each run has its own colour, dash and marker, and a run whose curve repeats another\'s exactly says so in the legend.'),
+    draw('channel-activity', channelFigure(series), 'Share of the run each channel was busy: executing PIM instructions, i.e. issuing commands or waiting on DRAM timing between them, rather than waiting for the ASIC, another channel or the next token. Busy is not PU utilization (in Key numbers), which counts only the cycles the processing units spend on MACs. The colour scale spends most of its range above 80%, where runs differ. Absolute busy time per channel: channels.csv.'),
   ];
   const sweeps = detectSweeps(inputs).map((sweep, i) => ({
     sweep,

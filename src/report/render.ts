@@ -2,13 +2,18 @@
  * Server-side chart rendering: Chart.js drawing on @napi-rs/canvas, no browser. A figure is a
  * title, an optional shared legend, and a grid of Chart.js panels composed into one PNG.
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin, type ScaleOptions } from 'chart.js';
 import { pickFontFamily, fmtNum } from './style.js';
 
-/** Pixels per layout unit: figures are laid out at 1x and drawn at 1.25x for sharper text (1.5x doubles the sample report). */
-const SCALE = 1.25;
-const TITLE_H = 34;
+/**
+ * Pixels per layout unit: figures are laid out at 1x (the size the HTML report shows them, in CSS
+ * pixels) and drawn at 1.25x for sharper text on dense screens (1.5x doubles the sample report).
+ */
+export const SCALE = 1.25;
+/** Widest figure, in layout units: the HTML report's column (1200 px less its padding), so no figure is shrunk to fit. */
+export const MAX_FIGURE_WIDTH = 1140;
+const TITLE_LINE_H = 22;
 const LEGEND_ROW_H = 22;
 
 export interface LegendEntry {
@@ -16,6 +21,15 @@ export interface LegendEntry {
   readonly colour: string;
   /** Line dash, drawn as a line sample instead of a box. */
   readonly dash?: readonly number[];
+  /** Drawn as a hatched box (bars that mean "PIM is slower"). */
+  readonly hatch?: boolean;
+}
+
+/** A drawn figure: the PNG and its layout size (the size to show it at). */
+export interface RenderedFigure {
+  readonly png: Buffer;
+  readonly width: number;
+  readonly height: number;
 }
 
 /** A panel drawn directly (for what Chart.js has no chart type for, such as a heat map), in layout units. */
@@ -52,19 +66,41 @@ export function setupCharts(): string | undefined {
   return fontFamily;
 }
 
-/** Draws a figure and returns the PNG bytes. */
-export function renderFigure(fig: Figure): Buffer {
+/** Panels per row so that the figure fits MAX_FIGURE_WIDTH (panels wrap onto more rows). */
+export function figureLayout(fig: Figure): { columns: number; panelWidth: number; width: number } {
+  const panelWidth = Math.min(fig.panelWidth, MAX_FIGURE_WIDTH);
+  const wanted = fig.columns ?? fig.panels.length;
+  const columns = Math.max(1, Math.min(wanted, Math.floor(MAX_FIGURE_WIDTH / panelWidth)));
+  return { columns, panelWidth, width: columns * panelWidth };
+}
+
+/** Words of `text` in lines no wider than `width`. */
+function wrapText(text: string, width: number, measure: (s: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && measure(next) > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Draws a figure at its layout size (at most MAX_FIGURE_WIDTH wide) and returns the PNG and that size. */
+export function renderFigure(fig: Figure): RenderedFigure {
   const font = setupCharts() ?? 'sans-serif';
-  const columns = fig.columns ?? fig.panels.length;
+  const { columns, panelWidth, width } = figureLayout(fig);
   const rows = Math.ceil(fig.panels.length / columns);
   const g0 = createCanvas(1, 1).getContext('2d');
   g0.font = `bold 16px "${font}"`;
-  // Panels spread to fit the title when it is wider than they are.
-  const panelWidth = Math.max(fig.panelWidth, Math.ceil((g0.measureText(fig.title).width + 40) / columns));
-  const width = columns * panelWidth;
+  const titleLines = wrapText(fig.title, width - 40, (s) => g0.measureText(s).width);
+  const titleH = titleLines.length * TITLE_LINE_H + 12;
   g0.font = `12px "${font}"`;
   const legendRows = fig.legend ? layoutLegend(fig.legend, width, (s) => g0.measureText(s).width) : [];
-  const headerH = TITLE_H + legendRows.length * LEGEND_ROW_H + (legendRows.length ? 6 : 0);
+  const headerH = titleH + legendRows.length * LEGEND_ROW_H + (legendRows.length ? 6 : 0);
   const height = headerH + rows * fig.panelHeight;
   const canvas = createCanvas(Math.round(width * SCALE), Math.round(height * SCALE));
   const g = canvas.getContext('2d');
@@ -75,9 +111,9 @@ export function renderFigure(fig: Figure): Buffer {
   g.font = `bold 16px "${font}"`;
   g.textAlign = 'center';
   g.textBaseline = 'middle';
-  g.fillText(fig.title, width / 2, TITLE_H / 2 + 2);
+  titleLines.forEach((t, i) => g.fillText(t, width / 2, 6 + i * TITLE_LINE_H + TITLE_LINE_H / 2 + 2));
   g.font = `12px "${font}"`;
-  legendRows.forEach((row, i) => drawLegendRow(g, row, width, TITLE_H + i * LEGEND_ROW_H + LEGEND_ROW_H / 2));
+  legendRows.forEach((row, i) => drawLegendRow(g, row, width, titleH + i * LEGEND_ROW_H + LEGEND_ROW_H / 2));
   g.setTransform(1, 0, 0, 1, 0, 0);
   fig.panels.forEach((config, i) => {
     const x = Math.round((i % columns) * panelWidth * SCALE);
@@ -95,7 +131,7 @@ export function renderFigure(fig: Figure): Buffer {
     g.drawImage(panel, x, y);
     chart.destroy();
   });
-  return canvas.toBuffer('image/png');
+  return { png: canvas.toBuffer('image/png'), width, height };
 }
 
 function withDefaults(config: ChartConfiguration): ChartConfiguration {
@@ -135,7 +171,9 @@ function drawLegendRow(g: SKRSContext2D, row: readonly PlacedEntry[], width: num
   let x = (width - row.reduce((a, e) => a + e.width, 0)) / 2;
   g.textAlign = 'left';
   for (const e of row) {
-    if (e.dash) {
+    if (e.hatch) {
+      drawHatch(g, x + 2, y - 6, 20, 12, e.colour);
+    } else if (e.dash) {
       g.strokeStyle = e.colour;
       g.lineWidth = 3;
       g.setLineDash([...e.dash]);
@@ -154,6 +192,81 @@ function drawLegendRow(g: SKRSContext2D, row: readonly PlacedEntry[], width: num
   }
 }
 
+/** A box of diagonal stripes of `colour` on white, outlined: the look of "below 1x" bars. */
+function drawHatch(g: SKRSContext2D, x: number, y: number, w: number, h: number, colour: string): void {
+  g.save();
+  g.fillStyle = '#ffffff';
+  g.fillRect(x, y, w, h);
+  g.beginPath();
+  g.rect(x, y, w, h);
+  g.clip();
+  g.strokeStyle = colour;
+  g.lineWidth = 2;
+  for (let d = -h; d < w; d += 5) {
+    g.beginPath();
+    g.moveTo(x + d, y + h);
+    g.lineTo(x + d + h, y);
+    g.stroke();
+  }
+  g.restore();
+  g.strokeStyle = '#222222';
+  g.lineWidth = 1;
+  g.strokeRect(x, y, w, h);
+}
+
+const hatchTiles = new Map<string, Canvas>();
+
+/** A repeating tile of diagonal stripes in `colour`, for bar fills. */
+export function hatchTile(colour: string): Canvas {
+  let tile = hatchTiles.get(colour);
+  if (!tile) {
+    tile = createCanvas(8, 8) as Canvas;
+    const t = tile.getContext('2d');
+    t.fillStyle = '#ffffff';
+    t.fillRect(0, 0, 8, 8);
+    t.strokeStyle = colour;
+    t.lineWidth = 2.5;
+    for (const o of [-8, 0, 8]) {
+      t.beginPath();
+      t.moveTo(o, 8);
+      t.lineTo(o + 8, 0);
+      t.stroke();
+    }
+    hatchTiles.set(colour, tile);
+  }
+  return tile;
+}
+
+/** A horizontal reference line across the chart area at y = `value`, labelled at its left end. */
+export function referenceLinePlugin(value: number, label: string): Plugin {
+  return {
+    id: 'pimsimReferenceLine',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea: area, scales } = chart;
+      const y = scales.y.getPixelForValue(value);
+      if (!(y >= area.top && y <= area.bottom)) return;
+      ctx.save();
+      ctx.strokeStyle = '#222222';
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([6, 3]);
+      ctx.beginPath();
+      ctx.moveTo(area.left, y);
+      ctx.lineTo(area.right, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.font = `10px "${fontFamily ?? 'sans-serif'}"`;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'bottom';
+      const w = ctx.measureText(label).width;
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillRect(area.left + 3, y - 13, w + 6, 12);
+      ctx.fillStyle = '#222222';
+      ctx.fillText(label, area.left + 6, y - 2);
+      ctx.restore();
+    },
+  };
+}
+
 /** Whether values spanning this range need a log axis (more than `ratio` between extremes). */
 export function needsLog(values: readonly number[], ratio = 30): boolean {
   const pos = values.filter((v) => v > 0);
@@ -161,11 +274,21 @@ export function needsLog(values: readonly number[], ratio = 30): boolean {
   return Math.max(...pos) / Math.min(...pos) > ratio;
 }
 
-/** A log axis from the decade below the smallest value to the decade above the largest, ticks at 1-2-5. */
+/** The largest 1-2-5 step (..., 0.5, 1, 2, 5, 10, ...) at or below x, and the smallest at or above. */
+export function oneTwoFiveBelow(x: number): number {
+  const decade = 10 ** Math.floor(Math.log10(x) + 1e-12);
+  return [5, 2, 1].map((k) => k * decade).find((v) => v <= x * (1 + 1e-12)) ?? decade;
+}
+export function oneTwoFiveAbove(x: number): number {
+  const decade = 10 ** Math.floor(Math.log10(x) - 1e-12);
+  return [1, 2, 5, 10].map((k) => k * decade).find((v) => v >= x * (1 - 1e-12)) ?? 10 * decade;
+}
+
+/** A log axis fitted to the values: from the 1-2-5 step below the smallest to the one above the largest, ticks at 1-2-5. */
 export function logAxis(values: readonly number[], title: string): ScaleOptions<'logarithmic'> {
-  const pos = values.filter((v) => v > 0);
-  const lo = pos.length ? 10 ** Math.floor(Math.log10(Math.min(...pos))) : 0.1;
-  const hi = pos.length ? 10 ** Math.ceil(Math.log10(Math.max(...pos)) + 1e-9) : 10;
+  const pos = values.filter((v) => v > 0 && Number.isFinite(v));
+  const lo = pos.length ? oneTwoFiveBelow(Math.min(...pos)) : 0.1;
+  const hi = pos.length ? oneTwoFiveAbove(Math.max(...pos)) : 10;
   return {
     type: 'logarithmic',
     min: lo,

@@ -5,17 +5,21 @@
 import { GlobalFonts } from '@napi-rs/canvas';
 import type { Tier } from '../baselines/index.js';
 
-/** Tol "muted": one colour per shipped device; GPUs cool, CPUs warm. */
+/**
+ * One colour per shipped device, GPUs cool and CPUs warm, from Paul Tol's palettes, chosen so that
+ * every pair differs by at least 30 in CIELAB (a test checks it): the CPUs are red, orange, wine
+ * and sand, not three shades of rose.
+ */
 const DEVICE_COLOURS: Readonly<Record<string, string>> = {
   't4': '#88CCEE',
   'v100': '#44AA99',
   'a100-80gb': '#117733',
   'h100-sxm': '#332288',
-  'rtx-4090': '#999933',
-  'xeon-gold-6154': '#CC6677',
-  'xeon-gold-6230': '#882255',
-  'epyc-9654': '#AA4499',
-  'i7-1165g7': '#DDCC77',
+  'rtx-4090': '#777711',
+  'xeon-gold-6154': '#CC3311',
+  'xeon-gold-6230': '#EE8833',
+  'epyc-9654': '#882255',
+  'i7-1165g7': '#EEDD88',
 };
 
 /** Tol "bright" + extras: for models, sweeps and devices without a fixed colour. */
@@ -31,13 +35,37 @@ export const LATENCY_COLOURS: Readonly<Record<string, string>> = {
 };
 
 export const LATENCY_LABELS: Readonly<Record<string, string>> = {
-  mac: 'MAC',
-  activatePrecharge: 'activate/precharge',
-  loadReadout: 'load/readout',
-  refresh: 'refresh',
+  mac: 'PIM MAC',
+  activatePrecharge: 'row activate/precharge',
+  loadReadout: 'vector load/readout',
+  refresh: 'DRAM refresh',
   asic: 'ASIC',
-  waiting: 'waiting',
+  waiting: 'waiting (dependencies)',
 };
+
+/** Energy components as a reader names them. */
+export const ENERGY_LABELS: Readonly<Record<string, string>> = {
+  dramActiveStandby: 'DRAM active standby',
+  dramPrechargeStandby: 'DRAM precharge standby',
+  activation: 'DRAM row activation',
+  columnRead: 'DRAM column read',
+  columnWrite: 'DRAM column write',
+  pimMac: 'PIM MAC',
+  globalBufferWrite: 'global buffer write',
+  globalBufferRead: 'global buffer read',
+  globalBufferReadLowBit: 'global buffer read (low-bit extra)',
+  link: 'PIM-ASIC link',
+  refresh: 'DRAM refresh',
+  asicDynamic: 'ASIC dynamic',
+  asicStatic: 'ASIC static',
+};
+
+export function energyLabel(component: string): string {
+  return ENERGY_LABELS[component] ?? component;
+}
+
+/** Colour of the components grouped as "other". */
+export const OTHER_COLOUR = '#DDDDDD';
 
 /** Energy components: DRAM background greys, DRAM actions blues/greens, PIM and buffer warm, ASIC cyan. */
 const ENERGY_COLOURS: Readonly<Record<string, string>> = {
@@ -83,6 +111,13 @@ export function deviceColour(device: string): string {
 
 export function energyColour(component: string): string {
   return ENERGY_COLOURS[component] ?? SERIES[hashIndex(component, SERIES.length)];
+}
+
+/** Line dashes, so series that coincide stay distinguishable (solid first). */
+const DASHES: readonly (readonly number[])[] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [16, 4]];
+
+export function seriesDash(i: number): readonly number[] {
+  return DASHES[i % DASHES.length];
 }
 
 /** Point markers, so series that coincide stay distinguishable. */

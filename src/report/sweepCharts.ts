@@ -55,8 +55,8 @@ export function sweepFigure(sweep: Sweep, series: readonly Series[]): Figure {
     title: `Sweep of ${sweep.parameter} on ${sweep.model}`,
     legend: [{ label: 'PIM', colour: '#222222', dash: [] }, ...devices.map((d) => ({ label: `speedup over ${d}`, colour: deviceColour(d), dash: [] }))],
     panels: [
-      panel([line('latency', '#222222', data((s) => s.result.summary.meanTokenNs / 1000))], yAxis(latency, 'latency per token (us)'), 'latency per token'),
-      panel([line('energy', '#222222', data((s) => s.result.energy.perTokenPj / 1e6))], yAxis(energy, 'energy per token (uJ)'), 'energy per token'),
+      panel([line('latency', '#222222', data((s) => s.result.summary.meanTokenNs / 1000))], yAxis(latency, 'latency per token (µs)'), 'latency per token'),
+      panel([line('energy', '#222222', data((s) => s.result.energy.perTokenPj / 1e6))], yAxis(energy, 'energy per token (µJ)'), 'energy per token'),
       panel(devices.map((d) => line(d, deviceColour(d), data((s) => speedup(s, d)))), yAxis(speedups, 'speedup (x)'), `speedup, ${tierTitle(headline, headline)}`),
     ],
     panelWidth: 460,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { COMMAND_NAMES, type CommandName } from '../dram/commands.js';
 import { InputError } from './errors.js';
+import { quote } from './quote.js';
 import { toPicoseconds } from './units.js';
 import { evalExpr, EXPRESSION, resolveTiming, timingReads, TIMING_KEYS, type TimingKey } from './timingValues.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../dram/schedulers/index.js';
@@ -16,7 +17,7 @@ export const SCOPES = ['channel', 'rank', 'bankgroup', 'bank'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const posInt = z.number().int().positive();
-const cycleValue = z.union([z.number().int().nonnegative(), z.string()]);
+const cycleValue = z.union([z.number().int().nonnegative(), z.string({ error: 'a duration such as "14 ns"' })]);
 const commandList = z.union([z.enum([...COMMAND_NAMES, '*']), z.array(z.enum(COMMAND_NAMES)).nonempty()]);
 /** "nCL + nBL + 2 - nCWL": integers and timing names joined by + and -. */
 const cycleExpr = z.union([z.number().int().nonnegative(), z.string().regex(EXPRESSION, 'expected names and integers joined by + or -')]);
@@ -62,7 +63,7 @@ export const ControllerSchema = z.strictObject({
   /** Entries in each of the read and write queues of a channel. */
   queueDepth: posInt,
   /** Which request goes next: see SCHEDULERS (src/dram/schedulers/index.ts) and README. */
-  scheduler: z.enum(SCHEDULER_NAMES, { error: (i) => `unknown scheduler ${JSON.stringify(i.input)}; expected one of ${SCHEDULER_NAMES.join(', ')}` }),
+  scheduler: z.enum(SCHEDULER_NAMES, { error: `expected a scheduler: one of ${SCHEDULER_NAMES.join(', ')}` }),
   /** frfcfs-cap: column commands an open row serves before an older request for another row of its bank may close it. */
   rowHitCap: posInt.optional(),
   pagePolicy: z.enum(['open', 'closed']),
@@ -72,7 +73,7 @@ export const ControllerSchema = z.strictObject({
   writeLowWatermark: z.number().gte(0).lt(1),
   refresh: z.enum(['all-bank', 'per-bank', 'off']),
   addressMapping: z.union([z.enum(MAPPING_NAMES), z.array(z.enum(ADDRESS_FIELDS)).length(ADDRESS_FIELDS.length)], {
-    error: (i) => `${mappingHelp}; got ${JSON.stringify(i.input)}`,
+    error: mappingHelp,
   }),
 });
 export type ControllerConfig = z.infer<typeof ControllerSchema>;

@@ -5,7 +5,7 @@
  * behaviour, so two runs with equal hashes simulated the same hardware and controller (same
  * format as the configHash of simulation results).
  */
-import { createHash } from 'node:crypto';
+import { canonicalHash } from '../util/canonical.js';
 import type { MemorySpec } from './memory.js';
 import type { SystemSpec } from './system.js';
 
@@ -21,14 +21,9 @@ function behaviour(m: MemorySpec) {
   };
 }
 
-/** A stable hash of a resolved configuration: the first 16 hex digits of the sha256 of its JSON. */
-export function hashConfig(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-
 /** The hash of the fields of a memory that determine simulated behaviour. */
 export function configHash(m: MemorySpec): string {
-  return hashConfig(behaviour(m));
+  return canonicalHash(behaviour(m));
 }
 
 export function memoryConfig(m: MemorySpec) {

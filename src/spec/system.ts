@@ -8,7 +8,7 @@
  * them as ordinary rules.
  */
 import { z } from 'zod';
-import { loadPreset, overridePaths } from './load.js';
+import { loadPreset, overridePaths, type Override } from './load.js';
 import { MemoryPresetSchema, resolveMemory, type MemorySpec, type ResolvedRule } from './memory.js';
 import { InputError } from './errors.js';
 import { toBytesPerSecond, toHertz } from './units.js';
@@ -132,10 +132,16 @@ function flatten(obj: Record<string, unknown>, prefix = ''): string[] {
 /** Load a system preset; `sets` override system fields, `memorySets` memory fields. */
 export function loadSystem(nameOrPath: string, sets: readonly string[] = [], memorySets: readonly string[] = []): SystemSpec {
   const { file, value: p } = loadPreset('systems', nameOrPath, SystemPresetSchema, sets);
-  const memSets = [...flatten(p.memoryOverrides ?? {}), ...memorySets];
+  // Overrides written in the system file are blamed on it (and its field), not on a --set.
+  const typed = sets.map((s) => s.slice(0, s.indexOf('=')));
+  const fromFile = (field: string, o: Record<string, unknown>): Override[] => flatten(o).map((setting) => {
+    const key = `${field}.${setting.slice(0, setting.indexOf('='))}`;
+    return { setting, file, field, ...(typed.some((t) => key === t || key.startsWith(`${t}.`)) ? { flag: '--set' } : {}) };
+  });
+  const memSets: Override[] = [...fromFile('memoryOverrides', p.memoryOverrides ?? {}), ...memorySets];
   const mem = loadPreset('memory', p.memory, MemoryPresetSchema, memSets);
   const memPaths = overridePaths(memSets);
-  const base = resolveMemory(mem.value, mem.file, memPaths);
+  const base = resolveMemory(mem.value, p.memoryOverrides && Object.keys(p.memoryOverrides).length ? `${mem.file} (with the memoryOverrides of ${file})` : mem.file, memPaths);
   // The PIM sequencer issues its own commands: of the controller settings it reads only refresh.
   const unread = memPaths.filter((path) => path.startsWith('controller.') && path !== 'controller.refresh');
   if (unread.length > 0) {
@@ -174,7 +180,7 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     globalBufferBytes: p.globalBuffer.bytes,
     linkBytesPerSecond,
     linkCyclesPerAccess,
-    asic: loadAsic(p.asic, flatten(p.asicOverrides ?? {})),
+    asic: loadAsic(p.asic, fromFile('asicOverrides', p.asicOverrides ?? {})),
     preset: p,
     sources: p.sources,
     assumptions: [...base.assumptions, ...p.assumptions],

@@ -9,6 +9,7 @@
  */
 import { InputError } from './errors.js';
 import { toCycles } from './units.js';
+import { quote } from './quote.js';
 
 /** Every timing parameter a preset may define. Values are cycles, durations or expressions. */
 export const TIMING_KEYS = [
@@ -54,12 +55,12 @@ export function evalExpr(expr: number | string, timing: Partial<Record<TimingKey
     if (/^\d+$/.test(term)) v = Number(term);
     else if (isTimingKey(term)) {
       const t = timing[term];
-      if (t === undefined) throw new InputError(`${what} uses timing "${term}", which this preset does not define`, where);
+      if (t === undefined) throw new InputError(`${what} uses timing ${quote(term)}, which this preset does not define`, where);
       v = t;
-    } else throw new InputError(`unknown timing name "${term}" (known: ${TIMING_KEYS.join(', ')})`, where);
+    } else throw new InputError(`unknown timing name ${quote(term)} (known: ${TIMING_KEYS.join(', ')})`, where);
     sum += sign * v;
   }
-  if (sum < 0) throw new InputError(`"${expr}" evaluates to ${sum} cycles; a constraint cannot be negative`, where);
+  if (sum < 0) throw new InputError(`${quote(String(expr))} evaluates to ${sum} cycles; a constraint cannot be negative`, where);
   return sum;
 }
 

@@ -4,12 +4,13 @@
  */
 import { unit } from 'mathjs';
 import { InputError } from './errors.js';
+import { quote } from './quote.js';
 
 function parse(value: string, target: string, where: string): number {
   try {
     return unit(value).toNumber(target);
   } catch (e) {
-    throw new InputError(`expected a quantity convertible to ${target} (e.g. "14 ns"), got "${value}"`, where);
+    throw new InputError(`expected a quantity convertible to ${target} (e.g. "14 ns"), got ${quote(String(value))}`, where);
   }
 }
 

@@ -11,6 +11,8 @@ import type { StudyPoint, StudyResult } from './point.js';
 
 export interface RunOptions {
   readonly workers?: number;
+  /** The worker script (default: worker-entry.mjs); tests pass a misbehaving one. */
+  readonly workerUrl?: URL;
   readonly progress?: boolean;
   /** Label each progress bar (default: model@system). */
   readonly label?: (p: StudyPoint) => string;
@@ -45,22 +47,36 @@ export async function runPoints(points: readonly StudyPoint[], opts: RunOptions 
   const workers: Worker[] = [];
   try {
     await Promise.all(Array.from({ length: nWorkers }, async () => {
-      const w = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+      const w = new Worker(opts.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url));
       workers.push(w);
       while (!failure && next < points.length) {
         const id = next++;
         const bar = bars?.create(points[id].tokens + (points[id].prompt ?? 1), 0, { label: label(points[id]).padEnd(width) });
         results[id] = await new Promise<StudyResult>((resolve, reject) => {
+          const done = () => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+          };
           const onMessage = (m: { id: number; result?: StudyResult; error?: { name: string; message: string }; progress?: { done: number } }) => {
             if (m.id !== id) return;
             if (m.progress) return void bar?.update(m.progress.done);
-            w.off('message', onMessage);
-            w.off('error', reject);
+            done();
             if (m.error) reject(new PimsimError(m.error.message));
             else resolve(m.result!);
           };
+          const onError = (e: Error) => {
+            done();
+            reject(new PimsimError(`study worker failed while simulating ${label(points[id])}: ${e.message.split('\n')[0]}`));
+          };
+          // A worker can die without an error event (process.exit, out of memory): fail, never hang.
+          const onExit = (code: number) => {
+            done();
+            reject(new PimsimError(`study worker exited with code ${code} while simulating ${label(points[id])}, before returning a result`));
+          };
           w.on('message', onMessage);
-          w.once('error', reject);
+          w.on('error', onError);
+          w.on('exit', onExit);
           w.postMessage({ id, point: points[id] });
         }).catch((e: Error) => {
           failure = e;

@@ -10,6 +10,8 @@ import { writeReport } from '../report/index.js';
 
 export interface WriteOptions {
   readonly title?: string;
+  /** Said in the report (e.g. token counts capped at a model's context). */
+  readonly notes?: readonly string[];
 }
 
 function fileName(r: StudyResult, i: number): string {
@@ -29,7 +31,7 @@ export function writeResults(results: readonly StudyResult[], dir: string): stri
 export async function writeStudy(results: readonly StudyResult[], dir: string, opts: WriteOptions = {}): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), 'pimsim-study-'));
   try {
-    writeReport(writeResults(results, scratch), dir, { title: opts.title });
+    writeReport(writeResults(results, scratch), dir, { title: opts.title, notes: opts.notes });
     return dir;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

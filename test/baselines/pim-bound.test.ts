@@ -28,7 +28,7 @@ for (const name of listPresets('systems')) {
     });
 
     it('a whole gpt2-small decode step: the GEMV part stays under the bound', () => {
-      const sim = simulate({ model: 'gpt2-small', system, prompt: 1, tokens: 0 });
+      const sim = simulate({ model: 'gpt2-small', system, prompt: 1, tokens: 1 });
       const pimGemvNs = sim.breakdownNs.mac + sim.breakdownNs.activatePrecharge + sim.breakdownNs.loadReadout;
       const ops = opsPerToken(sim.model, { position: 0 }).filter((o) => o.kind === 'gemv' || o.kind === 'attn-score' || o.kind === 'attn-context');
       const gpu = baselineDecode(ops, idealGpuWithBandwidth(externalGBs), 'A');

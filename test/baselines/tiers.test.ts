@@ -30,7 +30,7 @@ describe('baselineDecode: hand-computed cases', () => {
     expect(r.latencyNs).toBeCloseTo(2 * layerNs + finalNs + 22 * 8000 + 150_000, 6);
     expect(r.breakdown.kernels).toBe(22);
     expect(r.perLayer.map((l) => [l.layer, l.kernels])).toEqual([[0, 10], [1, 10], [-1, 2]]);
-    expect(r.method).toMatch(/Tier B \(optimised runtime\) on t4.*0\.8 x 320 GB\/s.*10 kernels per layer.*8 us.*0\.15 ms per token/);
+    expect(r.method).toMatch(/Tier B \(optimised runtime\) on t4.*0\.8 x 320 GB\/s.*10 kernels per layer.*8 µs.*0\.15 ms per token/);
   });
 
   it('a compute-bound op uses flops / (eta_comp x peak)', () => {

@@ -82,10 +82,10 @@ describe.concurrent('pimsim gemv / run', () => {
     expect(readdirSync(d)).toEqual([]);
   });
 
-  it('gemv with a zero size: exit 1 with a message', async () => {
+  it('gemv with a zero size: a usage error (exit 2) with a one-line message', async () => {
     const r = await pimsim('gemv', '--rows', '0', '--cols', '16');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^pimsim: .*rows must be a positive integer, got 0/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("pimsim: option '--rows <M>' argument '0' is invalid. Expected an integer >= 1. (see pimsim gemv --help)\n");
   });
 
   it('run with a malformed program: exit 1 naming file:line; no --command-log file', async () => {

@@ -1,4 +1,11 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { withCommandLog } from '../../src/dram/commandLogSink.js';
+import { replay } from '../../src/dram/replay.js';
+import { mixedTrace } from '../../src/dram/trace/index.js';
+import { loadMemory } from '../../src/spec/presets.js';
 import {
   COMMAND_LOG_HEADER,
   commandFields,
@@ -116,5 +123,24 @@ describe('malformed logs', () => {
     expect(e.where).toBe(where);
     expect(e.message).toContain(`${where}: `);
     expect(e.message).toContain(message);
+  });
+});
+
+describe('the command-log file writer', () => {
+  it('writes exactly formatCommandLog of the commands issued, and nothing on failure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pimsim-log-'));
+    try {
+      const spec = loadMemory('gddr6');
+      const trace = mixedTrace(4000, 7);
+      const records: CommandRecord[] = [];
+      replay(spec, trace, { onCommand: (cmd, channel, rank, bankgroup, bank, row, column, cycle) => void records.push({ cycle, channel, rank, bankgroup, bank, row, column, command: COMMAND_NAMES[cmd] }) });
+      const file = join(dir, 'log.csv');
+      withCommandLog(file, (onCommand) => replay(spec, trace, { onCommand }));
+      expect(readFileSync(file, 'utf8')).toBe(formatCommandLog(records));
+      expect(() => withCommandLog(join(dir, 'failed.csv'), () => { throw new Error('boom'); })).toThrow('boom');
+      expect(readdirSync(dir)).toEqual(['log.csv']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -71,12 +71,12 @@ describe('model presets', () => {
   it('rejects heads that do not divide dModel, naming the file and field', () => {
     const file = writePreset('bad-heads', { heads: 5 });
     expect(() => loadModel(file)).toThrow(InputError);
-    expect(() => loadModel(file)).toThrow(/bad-heads\.json[\s\S]*field heads: dModel \(64\) must be divisible by heads \(5\)/);
+    expect(() => loadModel(file)).toThrow(/bad-heads\.json: invalid models preset: field heads = 5: dModel \(64\) must be divisible by heads \(5\)/);
   });
 
   it('rejects a number without a source', () => {
     const file = writePreset('no-source', { sources: { layers: 'assumed' } });
-    expect(() => loadModel(file)).toThrow(/field sources\.dModel: every numeric field needs a source/);
+    expect(() => loadModel(file)).toThrow(/field sources\.dModel is missing: every numeric field needs a source/);
   });
 
   it('rejects non-integers, unknown fields and other activations', () => {

@@ -177,7 +177,7 @@ describe('atomic writing and bad input', () => {
   it.each([
     ['not JSON', 'garbage.json', '{"kind": "pimsim.simulation",', /garbage\.json: not JSON/],
     ['another kind', 'kind.json', JSON.stringify({ kind: 'something-else' }), /kind\.json: not a pimsim result/],
-    ['an incompatible schema', 'schema.json', JSON.stringify({ kind: 'pimsim.simulation', schemaVersion: 2 }), /schema\.json: result schemaVersion 2/],
+    ['an incompatible schema', 'schema.json', JSON.stringify({ kind: 'pimsim.simulation', schemaVersion: 1 }), /schema\.json: result schemaVersion 1 is not supported/],
   ])('leaves no directory behind for %s', (_what, name, text, error) => {
     const bad = join(dir, name);
     writeFileSync(bad, text);

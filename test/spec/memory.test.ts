@@ -71,7 +71,7 @@ describe('every shipped memory preset', () => {
 describe('invalid presets name the file and the field', () => {
   it('a negative timing number', () => {
     const e = errorOf(() => loadMemory('gddr6', ['timing.nCL=-1']));
-    expect(e.message).toMatch(/gddr6\.json: invalid memory preset .*\n {2}field timing\.nCL: Too small/);
+    expect(e.message).toMatch(/gddr6\.json: invalid memory preset: field timing\.nCL = -1: expected a number >= 0 \(set by --set "timing\.nCL=-1"\)$/);
   });
 
   it('a negative duration for a required timing', () => {
@@ -121,7 +121,7 @@ describe('invalid presets name the file and the field', () => {
 
   it('an unknown command in a rule', () => {
     const f = gddr6Variant('bad-rule', (p) => p.rules.push({ from: 'ACTT', to: 'RD', scope: 'bank', cycles: 1 }));
-    expect(errorOf(() => loadMemory(f)).message).toMatch(/bad-rule\.json: invalid memory preset:\n {2}field rules\.\d+/);
+    expect(errorOf(() => loadMemory(f)).message).toMatch(/bad-rule\.json: invalid memory preset: field rules\.\d+\.from = "ACTT": expected one of: "ACT", "PRE", .*"WRBIAS", "\*" or an array$/);
   });
 });
 
@@ -206,13 +206,12 @@ describe('an override nothing reads is an error', () => {
 describe('controller.addressMapping errors name the accepted forms', () => {
   it('an unknown name lists the named orders and the array form', () => {
     const e = errorOf(() => loadMemory('gddr6', ['controller.addressMapping=RoBaCoCh']));
-    expect(e.message).toMatch(/field controller\.addressMapping: expected one of "RoBaRaCoCh", "RoCoRaBaBgCh", "ChRaBaRoCo" \(most significant field first\), or an array naming each of channel, rank, bankgroup, bank, row, column once/);
-    expect(e.message).toContain('got "RoBaCoCh"');
+    expect(e.message).toMatch(/field controller\.addressMapping = "RoBaCoCh": expected one of "RoBaRaCoCh", "RoCoRaBaBgCh", "ChRaBaRoCo" \(most significant field first\), or an array naming each of channel, rank, bankgroup, bank, row, column once/);
   });
 
   it('an array with an unknown field too', () => {
     const e = errorOf(() => loadMemory('gddr6', ['controller.addressMapping=["row","bank","bankgroup","rank","col","channel"]']));
-    expect(e.message).toMatch(/field controller\.addressMapping: expected one of .* e\.g\. \["row","bank","bankgroup","rank","column","channel"\]/);
+    expect(e.message).toMatch(/field controller\.addressMapping = .*"col".*: expected one of .* e\.g\. \["row","bank","bankgroup","rank","column","channel"\]/);
   });
 });
 

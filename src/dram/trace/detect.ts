@@ -36,8 +36,7 @@ export function detectFormat(bytes: Uint8Array, file: string): TraceFormat {
       if (format === null && found !== null) break;
       if (format === null) {
         throw new InputError(
-          `cannot tell the trace format from line ${quoteLine(bytes, pos, end)}; expected one of:\n  ` +
-            describeForms(TRACE_FORMATS),
+          `cannot tell the trace format from line ${quoteLine(bytes, pos, end)}; expected lines of one of: ${describeForms(TRACE_FORMATS)}`,
           `${file}:${lineNo}`,
         );
       }
@@ -57,7 +56,7 @@ export function detectFormat(bytes: Uint8Array, file: string): TraceFormat {
   }
   if (found === null) {
     throw new InputError(
-      `no request lines, so the trace format cannot be detected; expected lines of one of:\n  ${describeForms(TRACE_FORMATS)}`,
+      `no request lines, so the trace format cannot be detected; expected lines of one of: ${describeForms(TRACE_FORMATS)}`,
       file,
     );
   }

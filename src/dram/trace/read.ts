@@ -1,6 +1,7 @@
 /** Reading traces: bytes or text -> Trace, with the format named or detected. */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../spec/errors.js';
+import { quote } from '../../spec/quote.js';
 import { detectFormat } from './detect.js';
 import { gunzipTrace, isGzip } from './gzip.js';
 import { parseDramsim3Line } from './dramsim3.js';
@@ -18,7 +19,7 @@ const LINE_PARSERS: Readonly<Record<TraceFormat, LineParser>> = {
 /** Checks a --format value from the command line. */
 export function parseTraceFormatOption(value: string, where = '--format'): TraceFormatOption {
   if (value === 'auto' || (TRACE_FORMATS as readonly string[]).includes(value)) return value as TraceFormatOption;
-  throw new InputError(`unknown trace format "${value}"; expected auto, ${TRACE_FORMATS.join(', ')}`, where);
+  throw new InputError(`unknown trace format ${quote(value)}; expected auto, ${TRACE_FORMATS.join(', ')}`, where);
 }
 
 /** Parses trace bytes (UTF-8 or ASCII); `file` names the source in errors. */
@@ -35,8 +36,8 @@ export function parseTrace(text: string, file: string, format: TraceFormatOption
 }
 
 /**
- * Reads and parses a trace file, gzip-compressed or not. Works on bytes, so files past
- * JavaScript's string limit still load.
+ * Reads and parses a whole trace file (plain or gzip-compressed) into memory: for tests and small
+ * traces. Large traces stream (stream.ts), as `pimsim trace` does.
  */
 export function readTrace(file: string, format: TraceFormatOption = 'auto'): Trace {
   let bytes: Buffer;

@@ -4,7 +4,8 @@
  * that reads the tokens of one line; this module handles lines, comments, ordering and errors.
  */
 import { InputError } from '../../spec/errors.js';
-import { ACCEPTED_FORMS, MAX_TRACE_ADDRESS, NO_ARRIVAL, type Trace, type TraceFormat } from './types.js';
+import { quote } from '../../spec/quote.js';
+import { ACCEPTED_SHORT, MAX_TRACE_ADDRESS, NO_ARRIVAL, type Trace, type TraceFormat } from './types.js';
 
 // Module-local copies for the hot loops (a transpiled import can become a getter call per use).
 const MAX = MAX_TRACE_ADDRESS;
@@ -75,9 +76,9 @@ export function tokenize(line: Line, from: number): number {
   return i;
 }
 
-/** Token i as a string (error paths only). */
+/** Token i as a string, at most 200 bytes of it (error paths only; messages quote it shorter still). */
 export function tokenText(line: Line, i: number): string {
-  return bytesToString(line.bytes, line.start[i], line.end[i]);
+  return bytesToString(line.bytes, line.start[i], Math.min(line.end[i], line.start[i] + 200));
 }
 
 /** True if token i is exactly `word` (ASCII). */
@@ -153,16 +154,16 @@ export function parseHexOrDecimal(b: Uint8Array, s: number, e: number): number {
 /** The reason an address token failed to parse, for error messages. */
 export function addressProblem(line: Line, i: number, code: number, expected: string): string {
   const text = tokenText(line, i);
-  if (code === TOO_BIG) return `address "${text}" is 2^53 or larger (pimsim keeps byte addresses below 2^53)`;
+  if (code === TOO_BIG) return `address ${quote(text)} is 2^53 or larger (pimsim keeps byte addresses below 2^53)`;
   const hint = text.includes(',')
     ? ' (comma-separated address vectors, as in Ramulator 2 ReadWriteTrace, name DRAM coordinates, not byte addresses, and are not supported)'
     : '';
-  return `address "${text}" is not ${expected}${hint}`;
+  return `address ${quote(text)} is not ${expected}${hint}`;
 }
 
 /** The reason a cycle token failed to parse. */
 export function cycleProblem(text: string, code: number): string {
-  return code === TOO_BIG ? `arrival cycle "${text}" is 2^53 or larger` : `arrival cycle "${text}" is not a non-negative decimal integer`;
+  return code === TOO_BIG ? `arrival cycle ${quote(text)} is 2^53 or larger` : `arrival cycle ${quote(text)} is not a non-negative decimal integer`;
 }
 
 export function bytesToString(b: Uint8Array, s: number, e: number): string {
@@ -180,22 +181,35 @@ function countLines(b: Uint8Array): number {
   return n;
 }
 
-/** The text of a line, trimmed and shortened, for quoting in errors. */
+/** The text of a line, trimmed, shortened and on one line, for quoting in errors. */
 export function quoteLine(b: Uint8Array, from: number, to: number): string {
-  let text = bytesToString(b, from, to).trim();
-  if (text.length > 120) text = `${text.slice(0, 117)}...`;
-  return `"${text}"`;
+  return quote(bytesToString(b, from, Math.min(to, from + 400)).trim());
 }
 
 export function lineError(file: string, lineNo: number, lineQuote: string, reason: string, format: TraceFormat): InputError {
-  return new InputError(
-    `${reason}\n  line: ${lineQuote}\n  accepted ${format} trace lines:\n${ACCEPTED_FORMS[format].map((f) => `    ${f}`).join('\n')}`,
-    `${file}:${lineNo}`,
-  );
+  return new InputError(`${reason}; line: ${lineQuote}; accepted ${format} trace lines: ${ACCEPTED_SHORT[format]}`, `${file}:${lineNo}`);
 }
 
-/** Parses every line of `bytes` with `parseLine`; comments (#) and blank lines are skipped. */
-export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat, parseLine: LineParser): Trace {
+/**
+ * Where parsing stands between blocks of one file (streamed traces are parsed block by block):
+ * lines read so far, and the last arrival cycle and its line (arrivals must not decrease).
+ */
+export interface ParseState {
+  line: number;
+  lastArrival: number;
+  lastArrivalLine: number;
+}
+
+export function newParseState(): ParseState {
+  return { line: 0, lastArrival: -1, lastArrivalLine: 0 };
+}
+
+/**
+ * Parses every line of `bytes` with `parseLine`; comments (#) and blank lines are skipped. With a
+ * `state`, `bytes` is one block of complete lines of a longer file: line numbers and the arrival
+ * order continue from the state, which is updated.
+ */
+export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat, parseLine: LineParser, state?: ParseState): Trace {
   const capacity = countLines(bytes);
   const address = new Float64Array(capacity);
   const isWrite = new Uint8Array(capacity);
@@ -204,10 +218,11 @@ export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat,
   const line = newLine(bytes);
   const slot: Slot = { address: 0, isWrite: false, arrival: UNTIMED };
   let count = 0;
-  let lastArrival = -1;
-  let lastArrivalLine = 0;
-  let lineNo = 0;
-  for (let pos = bomLength(bytes); pos < bytes.length || lineNo === 0; ) {
+  let lastArrival = state?.lastArrival ?? -1;
+  let lastArrivalLine = state?.lastArrivalLine ?? 0;
+  const first = state?.line ?? 0;
+  let lineNo = first;
+  for (let pos = first === 0 ? bomLength(bytes) : 0; pos < bytes.length || (lineNo === 0 && !state); ) {
     const end = tokenize(line, pos);
     lineNo++;
     if (line.n > 0) {
@@ -231,6 +246,11 @@ export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat,
       count++;
     }
     pos = end + 1;
+  }
+  if (state) {
+    state.line = lineNo;
+    state.lastArrival = lastArrival;
+    state.lastArrivalLine = lastArrivalLine;
   }
   const trim = count < capacity;
   return {

@@ -56,9 +56,14 @@ export const ACCEPTED_FORMS: Readonly<Record<TraceFormat, readonly string[]>> = 
   ],
 };
 
-/** A multi-line listing of the accepted forms, for error messages. */
+/** The accepted line forms of each format, on one line each, for error messages. */
+export const ACCEPTED_SHORT: Readonly<Record<TraceFormat, string>> = {
+  pimsim: 'R <addr> | W <addr> | R <addr> @<cycle> (<addr> hex with 0x or decimal, <cycle> decimal)',
+  ramulator: 'LD <addr> | ST <addr> (hex with 0x or decimal) | <addr> R | <addr> W (hex)',
+  dramsim3: '<addr> READ <cycle> | <addr> WRITE <cycle> (<addr> hex, <cycle> decimal)',
+};
+
+/** The accepted forms of some formats, on one line, for error messages. */
 export function describeForms(formats: readonly TraceFormat[]): string {
-  return formats
-    .map((f) => `${f}:\n${ACCEPTED_FORMS[f].map((line) => `    ${line}`).join('\n')}`)
-    .join('\n  ');
+  return formats.map((f) => `${f}: ${ACCEPTED_SHORT[f]}`).join('; ');
 }

@@ -1,0 +1,159 @@
+/**
+ * Reading large inputs (traces, command logs) in bounded memory: the file is read as a stream,
+ * gunzipped on the fly when it is gzip-compressed (detected from its magic bytes, whatever its
+ * name), and cut into blocks of complete lines, so memory stays at a few blocks whatever the size.
+ * Traces are parsed block by block into chunks of requests for replayChunks (replay.ts).
+ */
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../../spec/errors.js';
+import { quote } from '../../spec/quote.js';
+import { fsError } from '../../util/fsError.js';
+import { detectFormat } from './detect.js';
+import { parseDramsim3Line } from './dramsim3.js';
+import { parsePimsimLine } from './pimsim.js';
+import { parseRamulatorLine } from './ramulator.js';
+import { newParseState, parseBytes, type LineParser } from './scan.js';
+import type { Trace, TraceFormat, TraceFormatOption } from './types.js';
+
+const PARSERS: Readonly<Record<TraceFormat, LineParser>> = { pimsim: parsePimsimLine, ramulator: parseRamulatorLine, dramsim3: parseDramsim3Line };
+
+/** Bytes per block of lines (a block holds about 250 000 trace lines). */
+export const BLOCK_BYTES = 4 << 20;
+/** Longest line accepted: no trace or command-log line is anywhere near it. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** Whether `file` starts with the gzip magic bytes. `what` names the input in errors. */
+export function isGzip(file: string, what: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw fsError(e, file, `read the ${what}`);
+  }
+  try {
+    const head = Buffer.alloc(2);
+    const n = readSync(fd, head, 0, 2, 0);
+    return n === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch (e) {
+    throw fsError(e, file, `read the ${what}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's bytes as a stream of buffers, decompressed when gzip-compressed. */
+async function* fileBytes(file: string, what: string): AsyncGenerator<Buffer> {
+  const gz = isGzip(file, what);
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  if (gz) raw.on('error', (e) => stream.destroy(e));
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (gz && typeof code === 'string' && code.startsWith('Z_')) throw new InputError(`not a valid gzip file: ${(e as Error).message}`, file);
+    throw fsError(e, file, `read the ${what}`);
+  } finally {
+    raw.destroy();
+    stream.destroy();
+  }
+}
+
+function countNewlines(b: Uint8Array, from = 0, to = b.length): number {
+  let n = 0;
+  for (let i = (b as Buffer).indexOf(10, from); i >= 0 && i < to; i = (b as Buffer).indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Blocks of complete lines, each of at most `blockBytes` (or one line, if longer): every block
+ * ends with a newline, except the last block of a file without a final newline. A line longer
+ * than MAX_LINE_BYTES is an error naming its line number.
+ */
+export async function* lineBlocks(file: string, what: string, blockBytes = BLOCK_BYTES): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let lines = 0;
+  for await (const chunk of fileBytes(file, what)) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size < blockBytes) continue;
+    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+    let pos = 0;
+    while (buf.length - pos >= blockBytes) {
+      let nl = buf.lastIndexOf(10, pos + blockBytes - 1);
+      if (nl < pos) nl = buf.indexOf(10, pos + blockBytes); // one line longer than a block
+      if (nl < 0) break;
+      if (nl - pos > MAX_LINE_BYTES) checkLineLengths(file, buf.subarray(pos, nl + 1), lines, what);
+      const block = buf.subarray(pos, nl + 1);
+      lines += countNewlines(block);
+      yield block;
+      pos = nl + 1;
+    }
+    // The carry is the start of one line or less than a block: a line must not grow past the limit.
+    const rest = buf.subarray(pos);
+    if (rest.length > MAX_LINE_BYTES && rest.indexOf(10) < 0) throw longLine(file, lines + 1, rest, what);
+    parts = rest.length ? [Buffer.from(rest)] : [];
+    size = rest.length;
+  }
+  if (size > 0) {
+    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+    checkLineLengths(file, buf, lines, what);
+    yield buf;
+  }
+}
+
+function longLine(file: string, line: number, bytes: Uint8Array, what: string): InputError {
+  const start = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 200)).toString('utf8');
+  return new InputError(`a line longer than ${MAX_LINE_BYTES / (1 << 20)} MiB (starts ${quote(start)}): not a ${what}`, `${file}:${line}`);
+}
+
+/** Throws for a line longer than MAX_LINE_BYTES in a block (lines before it: `before`). */
+function checkLineLengths(file: string, block: Buffer, before: number, what: string): void {
+  if (block.length <= MAX_LINE_BYTES) return;
+  let line = before, from = 0;
+  for (;;) {
+    const nl = block.indexOf(10, from);
+    const end = nl < 0 ? block.length : nl;
+    line++;
+    if (end - from > MAX_LINE_BYTES) throw longLine(file, line, block.subarray(from, end), what);
+    if (nl < 0) return;
+    from = nl + 1;
+  }
+}
+
+/** The requests of a trace file, one chunk per block of lines, format named or detected from the first block. */
+export async function* traceChunks(file: string, format: TraceFormatOption = 'auto', blockBytes = BLOCK_BYTES): AsyncGenerator<Trace> {
+  const state = newParseState();
+  let resolved: TraceFormat | undefined = format === 'auto' ? undefined : format;
+  let any = false;
+  for await (const block of lineBlocks(file, 'trace', blockBytes)) {
+    any = true;
+    resolved ??= detectFormat(block, file);
+    yield parseBytes(block, file, resolved, PARSERS[resolved], state);
+  }
+  if (!any && format === 'auto') detectFormat(new Uint8Array(0), file);
+}
+
+export interface TraceScan {
+  readonly format: TraceFormat;
+  /** Requests in the whole trace. */
+  readonly count: number;
+}
+
+/**
+ * Reads the whole trace once without simulating: every line parses, arrivals never decrease and
+ * `check` (an address check) accepts every chunk, so a bad line at the end of a huge trace fails
+ * before any simulation time is spent. Returns the format and the request count.
+ */
+export async function scanTrace(file: string, format: TraceFormatOption = 'auto', check?: (chunk: Trace) => void): Promise<TraceScan> {
+  let count = 0;
+  let found: TraceFormat = format === 'auto' ? 'pimsim' : format;
+  for await (const chunk of traceChunks(file, format)) {
+    check?.(chunk);
+    count += chunk.count;
+    found = chunk.format;
+  }
+  return { format: found, count };
+}
