@@ -5,7 +5,7 @@
  * ("L3.qkv", "L3.probs", ...) so functional mode can follow the data.
  */
 import type { InstructionInput } from '../pim/program.js';
-import { gemvItems } from './gemv.js';
+import { gemvItems, readoutGroupFor } from './gemv.js';
 import type { ModelLayout } from './layout.js';
 
 export interface TokenProgram {
@@ -59,9 +59,11 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
       const slots = Math.ceil(n / banks);
       const rows = Math.ceil(slots / kv.kSegments);
       const kRow0 = layout.kPlace(l, h, 0).row;
+      // Scores read out in groups of as many tokens per bank as the PUs have accumulators.
+      const qkGroup = readoutGroupFor(system, slots);
       add({
         id: `${L}.h${h}.qk`, op: 'MAC', channel: c, banks: 'all', row: kRow0, col: 0, cols: kv.headCols, rows, segments: kv.kSegments,
-        lastSegments: slots - (rows - 1) * kv.kSegments, readout: true, deps: [`${L}.h${h}.q`],
+        lastSegments: slots - (rows - 1) * kv.kSegments, readout: true, deps: [`${L}.h${h}.q`], ...(qkGroup > 1 ? { readoutGroup: qkGroup } : {}),
         data: { vector: `${L}.scores`, base: h * n, slotStride: banks, bankStride: 1, count: n },
       });
       scoreIds.push(`${L}.h${h}.qk`);
@@ -72,6 +74,7 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
     const tokensPerChunk = kv.tokensPerChunk;
     const chunks = Math.ceil(n / tokensPerChunk);
     const svIds: string[] = [];
+    const svGroup = readoutGroupFor(system, kv.vRowsPerHead);
     for (let h = 0; h < H; h++) {
       const c = layout.channelOf(h);
       for (let j = 0; j < chunks; j++) {
@@ -80,6 +83,7 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
         add({ id: `${L}.h${h}.p${j}`, op: 'WR_GB', channel: c, bytes: cols * m.accessBytes, deps: [`${L}.softmax`], data: { vector: `${L}.probs`, offset: h * n + j * tokensPerChunk, elements: len } });
         add({
           id: `${L}.h${h}.sv${j}`, op: 'MAC', channel: c, banks: 'all', row: layout.vRow(l, h, j), col: 0, cols, rows: kv.vRowsPerHead, readout: true,
+          ...(svGroup > 1 ? { readoutGroup: svGroup } : {}),
           deps: [`${L}.h${h}.p${j}`], data: { vector: chunks > 1 ? `${L}.ctx.part${j}` : `${L}.ctx`, base: h * hd, slotStride: banks, bankStride: 1, count: hd },
         });
         svIds.push(`${L}.h${h}.sv${j}`);
