@@ -34,11 +34,18 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
     const qkv = gemvItems(system, plans.qkv!, { prefix: `${L}.qkv`, input: `${L}.ln1`, output: `${L}.qkv`, deps: [`${L}.ln1`], bias: model.bias ? `${L}.qkv.bias` : undefined });
     add(...qkv.items);
 
-    // KV write, then QK^T, per head on its channel (program order on a channel keeps them in order).
+    // Per head on its channel (program order on a channel keeps them in order): the query into the
+    // global buffer first, then the KV write and QK^T, so the WR_GB shares the register-mode phase
+    // of the previous readout and the writes share the MACs' bank mode (two mode switches a head).
     const scoreIds: string[] = [];
     for (let h = 0; h < H; h++) {
       const k = layout.kPlace(l, h, position);
       const c = k.channel;
+      // QK^T: q_h replicated in the global buffer, one K segment per token, 16 scores per readout.
+      add({
+        id: `${L}.h${h}.q`, op: 'WR_GB', channel: c, bytes: kv.kSegments * kv.headCols * m.accessBytes, deps: [qkv.done],
+        data: { vector: `${L}.qkv`, offset: h * hd, elements: kv.headCols * e, replicate: kv.kSegments },
+      });
       add({
         id: `${L}.h${h}.kw`, op: 'WR', channel: c, banks: [Math.floor(k.bank / m.org.banksPerGroup), k.bank % m.org.banksPerGroup],
         row: k.row, col: k.col, count: kv.headCols, deps: [qkv.done],
@@ -50,11 +57,6 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
       add({
         id: `${L}.h${h}.vw`, op: 'WR', channel: c, banks: 'all', row: layout.vRow(l, h, chunk), rows: kv.vRowsPerHead, col: Math.floor(vt / e), count: 1,
         deps: [qkv.done], data: { vector: `${L}.qkv`, offset: 2 * W + h * hd, bankStride: 1, rowStride: banks, elements: 1, at: vt },
-      });
-      // QK^T: q_h replicated in the global buffer, one K segment per token, 16 scores per readout.
-      add({
-        id: `${L}.h${h}.q`, op: 'WR_GB', channel: c, bytes: kv.kSegments * kv.headCols * m.accessBytes, deps: [qkv.done],
-        data: { vector: `${L}.qkv`, offset: h * hd, elements: kv.headCols * e, replicate: kv.kSegments },
       });
       const slots = Math.ceil(n / banks);
       const rows = Math.ceil(slots / kv.kSegments);
