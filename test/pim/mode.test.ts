@@ -104,6 +104,24 @@ describe('hand-computed switches', () => {
   });
 });
 
+describe('the timing before issue 16 is a --set away', () => {
+  it('no register mode, one accumulator, nRDMAC 12, nCLREG = nCL, nRTWREG 48: the earlier cycles and commands', () => {
+    // Golden values of the implementation before register mode (commit 103f297), whose 4096 x 4096
+    // GEMV test held it within 10% of a hand estimate.
+    const before = loadSystem('pim-gpt', ['memoryOverrides.registerMode.commands=[]', 'memoryOverrides.timing.nRDMAC=12', 'memoryOverrides.timing.nCLREG=50', 'memoryOverrides.timing.nRTWREG=48', 'pu.accumulators=1']);
+    const cases: [number, number, number, Record<string, number>][] = [
+      [4096, 4096, 31638, { PREA: 1016, REFab: 72, ACT16: 1024, MAC16: 65536, WRGB: 2048, RDMAC16: 1024 }],
+      [300, 700, 667, { PREA: 16, ACT16: 24, MAC16: 1056, WRGB: 352, RDMAC16: 24 }],
+      [2000, 3000, 11956, { PREA: 376, REFab: 24, ACT16: 384, MAC16: 24064, WRGB: 1512, RDMAC16: 384 }],
+    ];
+    for (const [M, K, cycles, commands] of cases) {
+      const r = runGemv(before, M, K);
+      expect(r.stats.cycles).toBe(cycles);
+      expect(r.stats.commands).toEqual(commands);
+    }
+  });
+});
+
 describe('the protocol checker and the mode', () => {
   const spec = sys.memory;
   const r = (command: CommandRecord['command'], cycle: number): CommandRecord => ({ cycle, channel: 0, rank: 0, bankgroup: -1, bank: -1, row: -1, column: -1, command });
