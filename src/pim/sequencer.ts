@@ -105,6 +105,8 @@ export class ChannelSequencer implements Component, Executor {
   /** RDMAC16: data on the bus nCLREG + nBL after the command (nCL when the preset has no nCLREG). */
   private readonly regReadLatency: number;
   private readonly writeLatency: number;
+  /** WRGB / WRBIAS: data in the buffer or accumulators nCWLREG + nBL after the command (nCWL without nCWLREG). */
+  private readonly regWriteLatency: number;
   /** The register-mode switch command (TMOD) and the category charged per command. */
   private readonly switchCmd: number;
   private readonly categoryOf: Int8Array;
@@ -147,6 +149,7 @@ export class ChannelSequencer implements Component, Executor {
     this.spacing = Float64Array.from({ length: NUM_COMMANDS }, (_, c) => this.timing.selfSpacing(c));
     this.readLatency = m.timing.nCL! + m.timing.nBL!;
     this.regReadLatency = (m.timing.nCLREG ?? m.timing.nCL!) + m.timing.nBL!;
+    this.regWriteLatency = (m.timing.nCWLREG ?? m.timing.nCWL!) + m.timing.nBL!;
     this.modeOf = commandModes(m);
     this.switchCmd = COMMAND_ID[m.registerMode?.switch ?? 'TMOD'];
     this.categoryOf = CATEGORY_OF.slice();
@@ -538,7 +541,8 @@ export class ChannelSequencer implements Component, Executor {
       this.bankColumnsByPrecision[p] += this.macColumns() - this.macColumnsAtStart;
       this.macCommandsByPrecision[p] += this.commands[MAC16] + this.commands[MAC] - this.macCommandsAtStart;
     }
-    const lat = op === 'RD' ? this.readLatency : op === 'RD_MAC' || (op === 'MAC' && ins.readout) ? this.regReadLatency : op === 'MAC' ? 1 : this.writeLatency;
+    const lat = op === 'RD' ? this.readLatency : op === 'RD_MAC' || (op === 'MAC' && ins.readout) ? this.regReadLatency
+      : op === 'MAC' ? 1 : op === 'WR' ? this.writeLatency : this.regWriteLatency;
     this.rt.complete(i, this.lastIssue + lat, this.lastIssue);
     this.pos++;
     this.started = false;

@@ -3,7 +3,7 @@
  * buffer reads: 8 DRAM cycles), the readout waiting for the last column's extra PU cycles, several
  * readout words, and the exactness of the fast path (runs and repeat skipping) against command
  * fidelity. pim-gpt-lowbit timing (tCK 0.5 ns): nRCDMAC 56, nRDMAC 2, nCWL 6, nBL 2, nWTRS 9,
- * nCCDS 2, nCLREG 0, nMODCH 32, link 2 cycles per 32 B; MAC spacing bf16 2, ternary 8 (extra 6),
+ * nCCDS 2, nCLREG 0, nCWLREG 1, nMODCH 32, link 2 cycles per 32 B; MAC spacing bf16 2, ternary 8 (extra 6),
  * binary 16. WRGB and RDMAC16 run in register mode, MACs in bank mode (a TMOD between, see
  * test/pim/timing.test.ts).
  */
@@ -44,7 +44,7 @@ describe('hand-computed low-bit command sequences', () => {
     ]);
     // TMOD 0; WRGB 32, 34; TMOD 35; ACT16 67; MAC16 67 + nRCDMAC = 123, then every 8: 123, 131, 139.
     // RDMAC16 could issue at max(139 + nRDMAC = 141, 139 + extra 6 + nRDMAC = 147, WRGB -> RD
-    // 34 + 6 + 2 + 9 = 51) = 147: TMOD 147, words from 179 every 2: 179 .. 185.
+    // 34 + nCWLREG 1 + 2 + 9 = 46) = 147: TMOD 147, words from 179 every 2: 179 .. 185.
     // Segment 2: MAC16 could issue at max(RDMAC16 + nCCDS = 187, PU free 139 + 8 = 147) = 187: TMOD
     // 187, MAC16 219, 227, 235; RDMAC16 could issue at 235 + 8 = 243: TMOD 243, words 275 .. 281.
     // Done when the last word is on the bus: 281 + nCLREG + nBL = 283.

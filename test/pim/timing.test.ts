@@ -3,7 +3,7 @@
  * every command's cycle computed by hand from the preset values (written out beside each case).
  *
  * pim-gpt (gddr6-aim, tCK 0.5 ns): nBL 2, nCL 50, nCWL 6, nRCDMAC 56, nRP 32, nRAS 54, nRC 89,
- * nRTP 12, nRDMAC 2, nCCDS 2, nWTRS 9, nRFC 210, nREFI 3333, nMODCH 32, nCLREG 0, nRTWREG 5; one
+ * nRTP 12, nRDMAC 2, nCCDS 2, nWTRS 9, nRFC 210, nREFI 3333, nMODCH 32, nCLREG 0, nRTWREG 5, nCWLREG 1; one
  * command per cycle; derived MAC16 spacing 2 (1 GHz PU) and link 2 cycles per 32 B (32 GB/s).
  * Register mode: WRGB, WRBIAS and RDMAC16 only in register mode, the rest in bank mode; a channel
  * starts in bank mode; a TMOD goes out when the command needing it could issue (its own bound:
@@ -51,7 +51,7 @@ describe('pim-gpt: hand-computed command sequences', () => {
   const t = sys.memory.timing;
 
   it('the preset holds the values the cases are computed from', () => {
-    expect(t).toMatchObject({ nBL: 2, nCL: 50, nCWL: 6, nRCDMAC: 56, nRP: 32, nRAS: 54, nRC: 89, nRTP: 12, nRDMAC: 2, nCCDS: 2, nWTRS: 9, nRFC: 210, nREFI: 3333, nMODCH: 32, nCLREG: 0, nRTWREG: 5 });
+    expect(t).toMatchObject({ nBL: 2, nCL: 50, nCWL: 6, nRCDMAC: 56, nRP: 32, nRAS: 54, nRC: 89, nRTP: 12, nRDMAC: 2, nCCDS: 2, nWTRS: 9, nRFC: 210, nREFI: 3333, nMODCH: 32, nCLREG: 0, nRTWREG: 5, nCWLREG: 1 });
     expect(sys.memory.registerMode).toEqual({ switch: 'TMOD', commands: ['WRGB', 'WRBIAS', 'RDMAC16'] });
     expect(sys.pu.macSpacingCycles).toBe(2);
     expect(sys.linkCyclesPerAccess).toBe(2);
@@ -69,15 +69,15 @@ describe('pim-gpt: hand-computed command sequences', () => {
     ]);
     // TMOD 0 (bank -> register); WRGB x4 (128 B / 32 B) nMODCH later, every max(nBL, link) = 2: 32 .. 38.
     // m1: TMOD on the next command-bus cycle, 39 (ACT16 could issue there); ACT16 39 + 32 = 71;
-    //   MAC16 from 71 + nRCDMAC = 127 every 2: 127 .. 141 (WRGB -> MAC16 needs only 38 + 8).
+    //   MAC16 from 71 + nRCDMAC = 127 every 2: 127 .. 141 (WRGB -> MAC16 needs only 38 + 3).
     // r1: RDMAC16 could issue at 141 + nRDMAC = 143: TMOD 143, RDMAC16 175.
     // m2 (row 9): PREA could issue at max(141 + nRTP = 153, 71 + nRAS = 125, bus 176) = 176: TMOD 176
     //   (the last TMOD + 32 = 175), PREA 208; ACT16 max(208 + nRP = 240, 71 + nRC = 160) = 240;
     //   MAC16 296, 298.
     // gb2: WRGB could issue at 299 (RDMAC16 -> WRGB nRTWREG: 180): TMOD 299, WRGB 331, 333.
-    // m3 (row 9 hits): MAC16 could issue at 333 + nCWL + nBL = 341: TMOD 341, MAC16 373.
-    // r2: RDMAC16 could issue at 373 + nRDMAC = 375 (WRGB -> RDMAC16: 333 + 17 = 350): TMOD 375
-    //   (341 + 32 = 373), RDMAC16 407.
+    // m3 (row 9 hits): MAC16 could issue at 333 + nCWLREG + nBL = 336: TMOD 336, MAC16 368.
+    // r2: RDMAC16 could issue at 368 + nRDMAC = 370 (WRGB -> RDMAC16: 333 + 1 + 2 + nWTRS = 345):
+    //   TMOD 370 (336 + 32 = 368), RDMAC16 402.
     expect(log.map((c) => `${c.cmd}@${c.cycle}`)).toEqual([
       'TMOD@0',
       ...seq(32, 4, 2).map((c) => `WRGB@${c}`),
@@ -92,17 +92,17 @@ describe('pim-gpt: hand-computed command sequences', () => {
       'MAC16@296', 'MAC16@298',
       'TMOD@299',
       'WRGB@331', 'WRGB@333',
-      'TMOD@341',
-      'MAC16@373',
-      'TMOD@375',
-      'RDMAC16@407',
+      'TMOD@336',
+      'MAC16@368',
+      'TMOD@370',
+      'RDMAC16@402',
     ]);
     // Rows and columns as addressed.
     expect(log.filter((c) => c.cmd === 'MAC16').map((c) => `${c.row}:${c.col}`)).toEqual([
       ...seq(0, 8, 1).map((k) => `5:${k}`), '9:4', '9:5', '9:6',
     ]);
-    // The run ends when the last result is on the bus: 407 + nCLREG + nBL = 409.
-    expect(stats.cycles).toBe(409);
+    // The run ends when the last result is on the bus: 402 + nCLREG + nBL = 404.
+    expect(stats.cycles).toBe(404);
     expect(stats.commands).toEqual({ WRGB: 6, ACT16: 2, MAC16: 11, RDMAC16: 2, PREA: 1, TMOD: 7 });
     // Bank columns 11 x 16 = 176; activations 2 x 16 = 32: hit rate 1 - 32 / 176.
     expect(stats.activations).toBe(32);
