@@ -96,6 +96,10 @@ describe('hand-computed switches', () => {
     expect(s.commands.TMOD).toBeUndefined();
   });
 
+  it('the switch cannot be a register command itself', () => {
+    expect(errorOf(() => loadSystem('pim-gpt', ['memoryOverrides.registerMode.commands=["WRGB","TMOD"]'])).message).toMatch(/gddr6-aim\.json: registerMode\.commands must not include the switch command TMOD/);
+  });
+
   it('an empty registerMode.commands list turns switching off', () => {
     const off = loadSystem('pim-gpt', ['memoryOverrides.registerMode.commands=[]']);
     expect(off.memory.registerMode).toBeNull();
