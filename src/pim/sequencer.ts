@@ -116,6 +116,10 @@ export class ChannelSequencer implements Component, Executor {
   private mode = 0;
   /** The mode at the last boundary each repeat detector (0 rows, 1 segments) observed. */
   private readonly modeMarks = [-1, -1];
+  /** The command a switch was issued for, its bank and its earliest cycle then (-1: none pending). */
+  private switchedFor = -1;
+  private switchedBank = 0;
+  private switchedAt = 0;
   private readonly banksPerGroup: number;
   private readonly banks: number;
   /** Exact skipping of repeated rows and segments (fast fidelity; see repeats.ts). */
@@ -273,10 +277,19 @@ export class ChannelSequencer implements Component, Executor {
         col = this.cCol;
         main = this.cMain;
       }
-      let t = this.pacer.bound(cmd, tm.bankIndex(0, group, bank), tm.earliest(cmd, 0, group, bank));
+      // Right after a switch the command it was for needs no full recomputation: the switch reaches
+      // no bank, so it moved only the channel- and rank-level bounds (rankBound).
+      const bankFlat = tm.bankIndex(0, group, bank);
+      let t = cmd === this.switchedFor && bankFlat === this.switchedBank
+        ? Math.max(this.switchedAt, tm.rankBound(cmd, 0))
+        : this.pacer.bound(cmd, bankFlat, tm.earliest(cmd, 0, group, bank));
+      this.switchedFor = -1;
       const need = this.modeOf[cmd];
       const flip = need >= 0 && need !== this.mode;
       if (flip) {
+        this.switchedFor = cmd;
+        this.switchedBank = bankFlat;
+        this.switchedAt = t;
         // The switch goes out when the command needing it could issue (the AiM controller's policy).
         const ts = tm.earliest(this.switchCmd, 0, 0, 0);
         if (ts > t) t = ts;
