@@ -5,6 +5,7 @@
  */
 import { resourceUsage } from 'node:process';
 import { simulate } from '../src/simulate.js';
+import { loadModel } from '../src/model/spec.js';
 import type { Bench } from './run.js';
 
 const MODELS = ['gpt2-small', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', 'gpt3-small', 'gpt3-medium', 'gpt3-large', 'gpt3-xl'];
@@ -19,7 +20,8 @@ function run(filters: readonly string[]): void {
   let total = 0;
   for (const model of list) {
     const t0 = performance.now();
-    const sim = simulate({ model, system: 'pim-gpt', prompt: 1, tokens });
+    // 1 prompt + 1024 would pass gpt2's 1024-token context: generate what the context holds.
+    const sim = simulate({ model, system: 'pim-gpt', prompt: 1, tokens: Math.min(tokens, loadModel(model).context - 1) });
     const wall = (performance.now() - t0) / 1000;
     total += wall;
     const n = sim.tokens.length;

@@ -123,7 +123,8 @@ export function simulate(opts: SimulateOptions): Simulation {
   const breakdownNs: LatencyBreakdown = {
     mac: b.mac / n,
     activatePrecharge: (b.activate + b.precharge) / n,
-    loadReadout: (b.load + b.readout) / n,
+    // Register-mode switches only surround loads and readouts.
+    loadReadout: (b.load + b.readout + b.mode) / n,
     refresh: b.refresh / n,
     asic: asic / n,
     waiting: (b.waiting - asic) / n,

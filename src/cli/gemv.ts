@@ -53,7 +53,7 @@ export function register(program: Command): void {
       cycles: s.cycles, ns: s.ns, macCommands: s.macCommands, activations: s.activations, rowHitRate: s.rowHitRate,
       puUtilization: r.formats.puUtilization, puUtilizationCap: r.puUtilizationCap, puUtilizationCapWithRefresh: r.puUtilizationCapWithRefresh,
       internalBandwidthGBs: s.internalBandwidthGBs, peakInternalBandwidthGBs: s.peakInternalBandwidthGBs, internalBandwidthFraction: s.internalBandwidthFraction,
-      mapping: { chunks: r.plan.chunks, chunkColumns: r.plan.chunkCols, segmentsPerRow: r.plan.segmentsPerRow, rowsPerBank: r.plan.dramRowsPerBank, scaleColumns: r.plan.scaleCols },
+      mapping: { chunks: r.plan.chunks, chunkColumns: r.plan.chunkCols, segmentsPerRow: r.plan.segmentsPerRow, rowsPerBank: r.plan.dramRowsPerBank, scaleColumns: r.plan.scaleCols, readoutGroup: r.plan.readoutGroup, modeSwitchesPerChannel: r.plan.modeSwitches },
       breakdownNs: s.breakdownNs, commands: s.commands,
       ...(functional ?? {}),
     };
@@ -62,7 +62,7 @@ export function register(program: Command): void {
       ['gemv', `${rows} x ${cols} ${precision} on ${system.name} (${s.fidelity} fidelity)`],
       ...(precision !== 'bf16' ? [['low-bit unit', `${unit.pack}: ${unit.weightsPerColumn} weights per column, ${unit.lanes} lanes, ${unit.activationBits}-bit activations, ${unit.gbReadsPerColumn} buffer read(s) per column, MAC every ${unit.macSpacingCycles} cycles`] as const] : []),
       ['time', `${s.cycles} cycles, ${s.ns.toFixed(1)} ns`],
-      ['mapping', `${r.plan.chunks} chunk(s) of ${r.plan.chunkCols} columns, ${r.plan.segmentsPerRow} segment(s) per row, ${r.plan.dramRowsPerBank} rows per bank`],
+      ['mapping', `${r.plan.chunks} chunk(s) of ${r.plan.chunkCols} columns, ${r.plan.segmentsPerRow} segment(s) per row, ${r.plan.dramRowsPerBank} rows per bank, readouts in groups of ${r.plan.readoutGroup} (${r.plan.modeSwitches} register-mode switches per channel)`],
       ['MAC commands', s.macCommands],
       ['bank activations', s.activations],
       ['row hit rate', `${(100 * s.rowHitRate).toFixed(2)}%`],

@@ -19,6 +19,9 @@
  * A window rule {count, cycles} allows at most `count` of its commands in any `cycles`-cycle span
  * per node: each one must be at least `cycles` after the one `count` positions before it in that
  * node, so a ring of the last `count` times per (rule, node) is its whole history.
+ * Register mode (presets with a registerMode, e.g. AiM): each channel starts in bank mode; the
+ * switch command toggles it; the preset's register commands are legal only in register mode and
+ * every other command only in bank mode. The switch's timing is an ordinary rule.
  * Memory is therefore bounded by the organization, and time is linear in the log length (times the
  * banks a multi-bank command reaches).
  */
@@ -43,6 +46,7 @@ export const STATE_RULES = {
   closed: 'bank state (needs its bank(s) closed)',
   open: 'bank state (needs its bank(s) open)',
   row: 'open row (a column command that names a row must name the open row)',
+  mode: 'register mode (register commands need register mode, all others bank mode)',
 } as const;
 
 export interface CheckOptions {
@@ -82,6 +86,12 @@ export class ProtocolChecker {
   /** Open row per bank (-1 closed), indexed like bank scope nodes; and the line that opened it. */
   private readonly openRow: Int32Array;
   private readonly openLine: Int32Array;
+  /** Per command id: the mode it needs (0 bank, 1 register, -1 either); the switch command. */
+  private readonly modeOf: Int8Array;
+  private readonly switchCmd: number;
+  /** Mode per channel, and the line of its last switch (0: none yet). */
+  private readonly mode: Uint8Array;
+  private readonly modeLine: Int32Array;
   /** COMMANDS and COMMAND_ID, held locally: the hot loop reads them once per record. */
   private readonly behaviour: Readonly<Record<string, CommandBehaviour>> = COMMANDS;
   private readonly ids: Readonly<Record<string, number>> = COMMAND_ID;
@@ -101,6 +111,17 @@ export class ProtocolChecker {
     const nBanks = this.nodeCount('bank');
     this.openRow = new Int32Array(nBanks).fill(-1);
     this.openLine = new Int32Array(nBanks);
+    this.modeOf = new Int8Array(NUM_COMMANDS).fill(-1);
+    this.switchCmd = -1;
+    const rm = spec.registerMode;
+    if (rm) {
+      this.modeOf.fill(0);
+      this.switchCmd = COMMAND_ID[rm.switch];
+      this.modeOf[this.switchCmd] = -1;
+      for (const c of rm.commands) this.modeOf[COMMAND_ID[c]] = 1;
+    }
+    this.mode = new Uint8Array(this.ch);
+    this.modeLine = new Int32Array(this.ch);
     for (let c = 0; c < NUM_COMMANDS; c++) {
       this.pairTo.push([]);
       this.pairFrom.push([]);
@@ -187,6 +208,14 @@ export class ProtocolChecker {
     if (t < this.lastCycle[r.channel]) {
       out.push(violation(r, line, STATE_RULES.order, `cycle ${t} is before cycle ${this.lastCycle[r.channel]} of an earlier command on channel ${r.channel}`));
     } else this.lastCycle[r.channel] = t;
+    if (cmd === this.switchCmd) {
+      this.mode[r.channel] ^= 1;
+      this.modeLine[r.channel] = line;
+    } else if (this.modeOf[cmd] >= 0 && this.modeOf[cmd] !== this.mode[r.channel]) {
+      const name = (m: number) => (m ? 'register' : 'bank');
+      const since = this.modeLine[r.channel] ? `since the ${COMMAND_NAMES[this.switchCmd]} at line ${this.modeLine[r.channel]}` : 'from the start';
+      out.push(violation(r, line, STATE_RULES.mode, `${r.command} needs ${name(this.modeOf[cmd])} mode but channel ${r.channel} is in ${name(this.mode[r.channel])} mode (${since})`));
+    }
 
     for (const s of this.pairTo[cmd]) {
       this.nodes(r, s.rule.scope);

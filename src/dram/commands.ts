@@ -9,7 +9,7 @@ export const COMMAND_NAMES = [
   // Plain DRAM
   'ACT', 'PRE', 'PREA', 'RD', 'WR', 'REFab', 'REFpb',
   // PIM (AiM-style; see src/pim/)
-  'ACT4', 'ACT16', 'MAC', 'MAC16', 'WRGB', 'RDMAC16', 'WRBIAS',
+  'ACT4', 'ACT16', 'MAC', 'MAC16', 'WRGB', 'RDMAC16', 'WRBIAS', 'TMOD',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -55,6 +55,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandBehaviour>> = {
   WRGB: { reach: 'none', requires: 'any', effect: 'none', bus: 'write', column: false, description: 'write 32 B into the global buffer' },
   RDMAC16: { reach: 'none', requires: 'any', effect: 'none', bus: 'read', column: false, description: 'read the 16 MAC result registers (one 256-bit word)' },
   WRBIAS: { reach: 'none', requires: 'any', effect: 'none', bus: 'write', column: false, description: 'write the MAC accumulators (bias)' },
+  // Which commands need register mode is the memory preset's (registerMode); TMOD only toggles it.
+  TMOD: { reach: 'none', requires: 'any', effect: 'none', bus: null, column: false, description: 'switch between bank mode and register read/write mode (AiM)' },
 };
 
 export function isCommandName(s: string): s is CommandName {

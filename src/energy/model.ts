@@ -20,7 +20,7 @@ import type { EnergyTable } from './table.js';
 
 export const ENERGY_COMPONENTS = [
   'dramActiveStandby', 'dramPrechargeStandby', 'activation', 'columnRead', 'columnWrite', 'pimMac',
-  'globalBufferWrite', 'globalBufferRead', 'link', 'refresh', 'asicDynamic', 'asicStatic',
+  'globalBufferWrite', 'globalBufferRead', 'link', 'modeSwitch', 'refresh', 'asicDynamic', 'asicStatic',
 ] as const;
 export type EnergyComponentName = (typeof ENERGY_COMPONENTS)[number];
 
@@ -56,7 +56,7 @@ export interface EnergyOptions {
   readonly rowOpenNsPerChannel?: number;
 }
 
-const BACKGROUND_NOTE = 'DRAM active standby is charged for the mac, activate, readout and load time of breakdownNs, precharge standby for the rest (PimStats has no row-open time yet); rows left open while a channel waits count as precharged.';
+const BACKGROUND_NOTE = 'DRAM active standby is charged for the mac, activate, readout, load and mode-switch time of breakdownNs, precharge standby for the rest (PimStats has no row-open time yet); rows left open while a channel waits count as precharged.';
 
 /** The ASIC ops of a program, for EnergyOptions.asicOps. */
 export function asicOpsOf(program: Program): AsicOp[] {
@@ -86,7 +86,7 @@ export function energyOf(stats: PimStats, system: SystemSpec, table: EnergyTable
     activeNs = opts.rowOpenNsPerChannel;
     if (!(activeNs >= 0 && activeNs <= ns + 1e-9)) throw new InputError(`rowOpenNsPerChannel must be between 0 and the run time ${ns} ns, got ${activeNs}`);
   } else {
-    activeNs = Math.min(ns, b.mac + b.activate + b.readout + b.load);
+    activeNs = Math.min(ns, b.mac + b.activate + b.readout + b.load + b.mode);
     assumptions.push(BACKGROUND_NOTE);
   }
   const mac16 = stats.commands.MAC16 ?? 0, mac1 = stats.commands.MAC ?? 0;
@@ -159,6 +159,10 @@ export function energyOf(stats: PimStats, system: SystemSpec, table: EnergyTable
     const e = energyField(table, 'link.perBit', `${stats.externalBytes} bytes over the link`);
     return { pj: stats.externalBytes * 8 * e.pj, formula: `${stats.externalBytes} B x 8 bits x ${e.formula}/bit` };
   });
+  const switchCmd = m.registerMode?.switch ?? 'TMOD';
+  const switches = stats.commands[switchCmd] ?? 0;
+  add('modeSwitch', switches > 0, `${switchCmd} commands`, switches, () =>
+    times(switches, `${switchCmd}`, actionField(table, 'pim.modeSwitch', system, `${switches} register-mode switches (${switchCmd})`)));
   const refAb = stats.commands.REFab ?? 0, refPb = stats.commands.REFpb ?? 0;
   add('refresh', refAb + refPb > 0, 'refresh commands', refAb + refPb, () => {
     const ab = refAb > 0 ? times(refAb, 'REFab', actionField(table, 'dram.refresh.allBank', system, `${refAb} REFab`)) : { pj: 0, formula: '' };

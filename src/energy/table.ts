@@ -67,6 +67,8 @@ export const EnergyPresetSchema = z
        * bank); or bankColumn, the cell access of one bank column, PU arithmetic added from puOps.
        */
       mac: z.strictObject({ allBankCommand: ActionEnergySchema.optional(), bankColumn: ActionEnergySchema.optional() }).optional(),
+      /** One register-mode switch (the memory's registerMode switch command, AiM's TMOD). */
+      modeSwitch: ActionEnergySchema.optional(),
       puOps: z.strictObject(Object.fromEntries(PU_OP_NAMES.map((k) => [k, quantity.optional()])) as Record<PuOpName, z.ZodOptional<typeof quantity>>).optional(),
       globalBuffer: z
         .strictObject({

@@ -9,8 +9,14 @@
  *   rows share a DRAM row ("segments"), the global buffer holds the chunk once per segment, and
  *   the accumulators are read after each segment.
  * - Per channel, per chunk: WR_GB (the chunk, replicated), then one all-bank MAC block over the
- *   chunk's DRAM rows, reading the 16 results (RDMAC16) after every segment. The last row's unused
- *   segments are still MACed (their outputs are discarded): blocks keep programs small.
+ *   chunk's DRAM rows. The last row's unused segments are still MACed (their outputs are
+ *   discarded): blocks keep programs small.
+ * - Readout grouping (CENT's order, with its global-buffer reuse): on AiM the global-buffer write
+ *   and the accumulator reads (WRGB, RDMAC16) run in register mode and the MACs in bank mode, and
+ *   each switch costs nMODCH. The block MACs g = pu.accumulators segments (outputs) into the g
+ *   accumulators, then reads the g together (readoutGroup): two switches per g outputs instead of
+ *   per output. The next chunk's WR_GB follows the last readout in register mode, so it pays none.
+ *   PIM-GPT's own order, a readout after every row or segment, is readoutGroup 1.
  *
  * Low-bit formats ([QUANT]; see the pim-gpt-lowbit preset): a column holds weightsPerColumn packed
  * codes (int8 32, ternary 128 or 160, binary 256), so a matrix takes about 16 / bits of the BF16
@@ -48,6 +54,8 @@ export interface GemvOptions {
   readonly chunks?: number;
   /** Weight format (default bf16). */
   readonly precision?: Precision;
+  /** Outputs per readout group (default: pu.accumulators, the most the PUs hold; 1: PIM-GPT's order). */
+  readonly readoutGroup?: number;
 }
 
 export interface GemvPlan {
@@ -73,6 +81,16 @@ export interface GemvPlan {
   readonly scaleCols: number;
   /** Bytes one WR_GB of a chunk writes (bf16: the chunk once per segment; low-bit: its codes once). */
   readonly gbBytes: number;
+  /** Outputs (segments) read out together: each MAC block reads its accumulators every readoutGroup segments. */
+  readonly readoutGroup: number;
+  /** Readout groups per chunk and channel. */
+  readonly readoutsPerChunk: number;
+  /**
+   * Register-mode switches per channel: two per readout group (into register mode for the
+   * readout and the next WR_GB, back for the MACs), counted from register mode as another GEMV
+   * leaves a channel; one more from bank mode. 0 on memories without register mode.
+   */
+  readonly modeSwitches: number;
   /** Where output row i, chunk j lives. */
   place(i: number, j: number): { channel: number; bank: number; row: number; col: number };
   chunkStart(j: number): number;
@@ -110,6 +128,9 @@ export function planGemv(system: SystemSpec, rows: number, cols: number, opts: G
   const slotsPerBank = Math.ceil(rows / B);
   const dramRowsPerChunk = Math.ceil(slotsPerBank / segmentsPerRow);
   const dramRowsPerBank = chunks * dramRowsPerChunk;
+  const readoutGroup = readoutGroupFor(system, slotsPerBank, opts.readoutGroup);
+  const readoutsPerChunk = Math.ceil(slotsPerBank / readoutGroup);
+  const modeSwitches = m.registerMode ? 2 * chunks * readoutsPerChunk : 0;
   const rowBase = opts.rowBase ?? 0;
   if (rowBase + dramRowsPerBank > m.org.rows) {
     const capacity = (((m.totalBytes / m.accessBytes) * e) / 1e6).toFixed(1);
@@ -118,7 +139,7 @@ export function planGemv(system: SystemSpec, rows: number, cols: number, opts: G
   const chunkStart = (j: number) => j * chunkCols * e;
   const chunkLength = (j: number) => Math.min(cols, (j + 1) * chunkCols * e) - chunkStart(j);
   return {
-    precision, unit, elementsPerColumn: e, scaleCol, scaleCols, gbBytes,
+    precision, unit, elementsPerColumn: e, scaleCol, scaleCols, gbBytes, readoutGroup, readoutsPerChunk, modeSwitches,
     rows, cols, chunks, chunkCols, segmentsPerRow, slotsPerBank, dramRowsPerChunk, dramRowsPerBank, rowBase,
     chunkStart, chunkLength,
     place(i, j) {
@@ -131,6 +152,19 @@ export function planGemv(system: SystemSpec, rows: number, cols: number, opts: G
       };
     },
   };
+}
+
+/**
+ * Outputs per readout group of a MAC block of `segments` segments: the requested group (default
+ * every accumulator of the PU), never more than the block has.
+ */
+export function readoutGroupFor(system: SystemSpec, segments: number, requested?: number): number {
+  const n = system.pu.accumulators;
+  const g = requested ?? n;
+  if (!Number.isInteger(g) || g < 1 || g > n) {
+    throw new InputError(`readout group ${g}: must be an integer from 1 to the ${n} accumulator${n === 1 ? '' : 's'} per bank of ${system.name} (pu.accumulators)`);
+  }
+  return Math.max(1, Math.min(g, segments));
 }
 
 /**
@@ -208,6 +242,7 @@ export function gemvItems(system: SystemSpec, plan: GemvPlan, opts: GemvItemsOpt
       items.push({
         id: mac, op: 'MAC', channel: c, banks: 'all', row: plan.rowBase + j * plan.dramRowsPerChunk, col: 0, cols: Math.ceil(plan.chunkLength(j) / e),
         rows: plan.dramRowsPerChunk, segments: plan.segmentsPerRow, lastSegments, segmentStride: plan.chunkCols, readout: true, deps: [gb],
+        ...(plan.readoutGroup > 1 ? { readoutGroup: plan.readoutGroup } : {}),
         ...(lowBit ? { precision: plan.precision } : {}),
         ...(readoutWords > 1 ? { readoutWords } : {}),
         data: {

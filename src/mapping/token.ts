@@ -5,7 +5,7 @@
  * ("L3.qkv", "L3.probs", ...) so functional mode can follow the data.
  */
 import type { InstructionInput } from '../pim/program.js';
-import { gemvItems } from './gemv.js';
+import { gemvItems, readoutGroupFor } from './gemv.js';
 import type { ModelLayout } from './layout.js';
 
 export interface TokenProgram {
@@ -34,11 +34,18 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
     const qkv = gemvItems(system, plans.qkv!, { prefix: `${L}.qkv`, input: `${L}.ln1`, output: `${L}.qkv`, deps: [`${L}.ln1`], bias: model.bias ? `${L}.qkv.bias` : undefined });
     add(...qkv.items);
 
-    // KV write, then QK^T, per head on its channel (program order on a channel keeps them in order).
+    // Per head on its channel (program order on a channel keeps them in order): the query into the
+    // global buffer first, then the KV write and QK^T, so the WR_GB shares the register-mode phase
+    // of the previous readout and the writes share the MACs' bank mode (two mode switches a head).
     const scoreIds: string[] = [];
     for (let h = 0; h < H; h++) {
       const k = layout.kPlace(l, h, position);
       const c = k.channel;
+      // QK^T: q_h replicated in the global buffer, one K segment per token, 16 scores per readout.
+      add({
+        id: `${L}.h${h}.q`, op: 'WR_GB', channel: c, bytes: kv.kSegments * kv.headCols * m.accessBytes, deps: [qkv.done],
+        data: { vector: `${L}.qkv`, offset: h * hd, elements: kv.headCols * e, replicate: kv.kSegments },
+      });
       add({
         id: `${L}.h${h}.kw`, op: 'WR', channel: c, banks: [Math.floor(k.bank / m.org.banksPerGroup), k.bank % m.org.banksPerGroup],
         row: k.row, col: k.col, count: kv.headCols, deps: [qkv.done],
@@ -51,17 +58,14 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
         id: `${L}.h${h}.vw`, op: 'WR', channel: c, banks: 'all', row: layout.vRow(l, h, chunk), rows: kv.vRowsPerHead, col: Math.floor(vt / e), count: 1,
         deps: [qkv.done], data: { vector: `${L}.qkv`, offset: 2 * W + h * hd, bankStride: 1, rowStride: banks, elements: 1, at: vt },
       });
-      // QK^T: q_h replicated in the global buffer, one K segment per token, 16 scores per readout.
-      add({
-        id: `${L}.h${h}.q`, op: 'WR_GB', channel: c, bytes: kv.kSegments * kv.headCols * m.accessBytes, deps: [qkv.done],
-        data: { vector: `${L}.qkv`, offset: h * hd, elements: kv.headCols * e, replicate: kv.kSegments },
-      });
       const slots = Math.ceil(n / banks);
       const rows = Math.ceil(slots / kv.kSegments);
       const kRow0 = layout.kPlace(l, h, 0).row;
+      // Scores read out in groups of as many tokens per bank as the PUs have accumulators.
+      const qkGroup = readoutGroupFor(system, slots);
       add({
         id: `${L}.h${h}.qk`, op: 'MAC', channel: c, banks: 'all', row: kRow0, col: 0, cols: kv.headCols, rows, segments: kv.kSegments,
-        lastSegments: slots - (rows - 1) * kv.kSegments, readout: true, deps: [`${L}.h${h}.q`],
+        lastSegments: slots - (rows - 1) * kv.kSegments, readout: true, deps: [`${L}.h${h}.q`], ...(qkGroup > 1 ? { readoutGroup: qkGroup } : {}),
         data: { vector: `${L}.scores`, base: h * n, slotStride: banks, bankStride: 1, count: n },
       });
       scoreIds.push(`${L}.h${h}.qk`);
@@ -72,6 +76,7 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
     const tokensPerChunk = kv.tokensPerChunk;
     const chunks = Math.ceil(n / tokensPerChunk);
     const svIds: string[] = [];
+    const svGroup = readoutGroupFor(system, kv.vRowsPerHead);
     for (let h = 0; h < H; h++) {
       const c = layout.channelOf(h);
       for (let j = 0; j < chunks; j++) {
@@ -80,6 +85,7 @@ export function tokenItems(layout: ModelLayout, position: number): TokenProgram 
         add({ id: `${L}.h${h}.p${j}`, op: 'WR_GB', channel: c, bytes: cols * m.accessBytes, deps: [`${L}.softmax`], data: { vector: `${L}.probs`, offset: h * n + j * tokensPerChunk, elements: len } });
         add({
           id: `${L}.h${h}.sv${j}`, op: 'MAC', channel: c, banks: 'all', row: layout.vRow(l, h, j), col: 0, cols, rows: kv.vRowsPerHead, readout: true,
+          ...(svGroup > 1 ? { readoutGroup: svGroup } : {}),
           deps: [`${L}.h${h}.p${j}`], data: { vector: chunks > 1 ? `${L}.ctx.part${j}` : `${L}.ctx`, base: h * hd, slotStride: banks, bankStride: 1, count: hd },
         });
         svIds.push(`${L}.h${h}.sv${j}`);

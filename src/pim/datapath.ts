@@ -4,7 +4,8 @@
  *
  * Arithmetic follows AiM: each PU multiplies 16 BF16 pairs per column and adds them through an
  * FP32 adder tree into an FP32 accumulator (src/quant/bf16.ts macColumn). RDMAC16 returns one
- * 256-bit word, i.e. the 16 accumulators rounded to BF16, and clears them (assumed).
+ * 256-bit word, i.e. the 16 accumulators rounded to BF16, and clears them (assumed). Each bank has
+ * pu.accumulators accumulators; a MAC adds into one, a readout reads one.
  * Low-bit MACs (packed codes in the banks, integer codes in the buffer) go to LowBitDatapath.
  */
 import { macColumn, roundToBf16, toBf16Bits } from '../quant/bf16.js';
@@ -21,6 +22,7 @@ export class Datapath {
   private readonly banksPerChannel: number;
   private readonly rows: number;
   private readonly banksPerGroupCount: number;
+  private readonly accumulators: number;
   private readonly bankRows = new Map<number, Uint16Array>();
   private readonly gb: Uint16Array[];
   private readonly acc: Float32Array;
@@ -39,7 +41,13 @@ export class Datapath {
     this.rows = m.org.rows;
     this.banksPerGroupCount = m.org.bankGroups;
     this.gb = Array.from({ length: m.org.channels }, () => new Uint16Array(system.globalBufferBytes / 2));
-    this.acc = new Float32Array(m.org.channels * m.banksPerChannel);
+    this.accumulators = system.pu.accumulators;
+    // Accumulator a of bank b on channel c at ((c x accumulators) + a) x banks + b.
+    this.acc = new Float32Array(m.org.channels * this.accumulators * m.banksPerChannel);
+  }
+
+  private accBase(channel: number, acc: number): number {
+    return (channel * this.accumulators + acc) * this.banksPerChannel;
   }
 
   private key(channel: number, flatBank: number, row: number): number {
@@ -109,27 +117,30 @@ export class Datapath {
     }
   }
 
-  /** MAC over column `col` of the open row in each listed bank (flat indexes); `ins` and `seg` for low-bit MACs. */
-  mac(channel: number, banks: readonly number[] | null, row: number, col: number, ins?: Instruction, seg = 0): void {
-    if (ins && ins.precision !== 'bf16') return this.lowBit.mac(this, channel, banks, row, col, ins, seg);
+  /**
+   * MAC over column `col` of the open row in each listed bank (flat indexes) into accumulator
+   * `acc`; `ins` and `seg` for low-bit MACs.
+   */
+  mac(channel: number, banks: readonly number[] | null, row: number, col: number, ins?: Instruction, seg = 0, acc = 0): void {
+    if (ins && ins.precision !== 'bf16') return this.lowBit.mac(this, channel, banks, row, col, ins, seg, acc);
     const gb = this.gb[channel];
     const off = col * this.colElems;
-    const first = banks ? 0 : 0;
     const n = banks ? banks.length : this.banksPerChannel;
-    for (let j = first; j < n; j++) {
+    const base = this.accBase(channel, acc);
+    for (let j = 0; j < n; j++) {
       const b = banks ? banks[j] : j;
-      const a = channel * this.banksPerChannel + b;
+      const a = base + b;
       this.acc[a] = macColumn(this.acc[a], this.row(channel, b, row), off, gb, off, this.colElems);
     }
   }
 
   /**
-   * RDMAC16: the accumulators, rounded to BF16, go to the host vector; then they are cleared.
-   * RD_MAC names an output per bank; a MAC block with readout maps (slot, bank) to an element.
+   * RDMAC16 of accumulator `acc`: its values, rounded to BF16, go to the host vector; then it is
+   * cleared. RD_MAC names an output per bank; a MAC block with readout maps (slot, bank) to an element.
    */
-  readAccumulators(channel: number, inst: Instruction, slot: number): void {
-    if (inst.op === 'MAC' && inst.precision !== 'bf16') return this.lowBit.readAccumulators(this, channel, inst, slot);
-    const base = channel * this.banksPerChannel;
+  readAccumulators(channel: number, inst: Instruction, slot: number, acc = 0): void {
+    if (inst.op === 'MAC' && inst.precision !== 'bf16') return this.lowBit.readAccumulators(this, channel, inst, slot, acc);
+    const base = this.accBase(channel, acc);
     const src = inst.source;
     if (src.op === 'RD_MAC' && src.data) {
       const d = src.data;
@@ -165,9 +176,11 @@ export class Datapath {
     this.setRow(channel, flat, row, bits, d.at);
   }
 
-  clearAccumulators(channel: number): void {
-    this.acc.fill(0, channel * this.banksPerChannel, (channel + 1) * this.banksPerChannel);
-    this.lowBit.clear(channel);
+  /** WR_BIAS: accumulator `acc` of every bank of the channel starts from zero (biases are added by the ASIC). */
+  clearAccumulators(channel: number, acc = 0): void {
+    const base = this.accBase(channel, acc);
+    this.acc.fill(0, base, base + this.banksPerChannel);
+    this.lowBit.clear(channel, acc);
   }
 
   /** Functional ASIC ops, with the ASIC's numeric approximations. */

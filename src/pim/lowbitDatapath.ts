@@ -46,6 +46,7 @@ export class LowBitDatapath {
   private readonly gb: Int8Array[];
   private readonly acc: Float64Array;
   private readonly banksPerChannel: number;
+  private readonly accumulators: number;
   private readonly accessBytes: number;
   private readonly formats: Readonly<Partial<Record<Precision, CodeFormat>>>;
   /** Quantized activations per host vector object (a new token's vector is a new object). */
@@ -57,7 +58,8 @@ export class LowBitDatapath {
     this.accessBytes = m.accessBytes;
     // Codes are held one per element; the buffer holds up to bytes x 8 of them (1-bit activations).
     this.gb = Array.from({ length: m.org.channels }, () => new Int8Array(system.globalBufferBytes * 8));
-    this.acc = new Float64Array(m.org.channels * m.banksPerChannel);
+    this.accumulators = system.pu.accumulators;
+    this.acc = new Float64Array(m.org.channels * this.accumulators * m.banksPerChannel);
     const formats: Partial<Record<Precision, CodeFormat>> = {};
     for (const [p, u] of Object.entries(system.pu.byFormat)) if (u && u.pack !== 'bf16') formats[p as Precision] = u.pack;
     this.formats = formats;
@@ -98,7 +100,7 @@ export class LowBitDatapath {
    * One low-bit MAC on column `col` of the open row: each listed bank's PU adds the integer dot
    * product of the column's codes with the buffer's codes for that column of the segment.
    */
-  mac(rows: RowBytes, channel: number, banks: readonly number[] | null, row: number, col: number, ins: Instruction, seg: number): void {
+  mac(rows: RowBytes, channel: number, banks: readonly number[] | null, row: number, col: number, ins: Instruction, seg: number, acc = 0): void {
     const format = this.formats[ins.precision];
     if (!format) throw new InputError(`no low-bit datapath for ${ins.precision}`, `instruction "${ins.id}"`);
     if (this.accessBytes !== COLUMN_BYTES) throw new InputError(`low-bit functional mode needs ${COLUMN_BYTES} B columns, the memory has ${this.accessBytes} B`);
@@ -106,16 +108,21 @@ export class LowBitDatapath {
     const rel = col - ins.col - seg * ins.segmentStride;
     const gb = this.gb[channel];
     const n = banks ? banks.length : this.banksPerChannel;
+    const base = this.accBase(channel, acc);
     for (let j = 0; j < n; j++) {
       const b = banks ? banks[j] : j;
-      const a = channel * this.banksPerChannel + b;
+      const a = base + b;
       this.acc[a] += lowBitColumnMac({ format, packed: rows.rowBytes(channel, b, row), byteOffset: col * COLUMN_BYTES, x: gb, xOffset: rel * lanes, count: lanes });
     }
   }
 
-  /** A MAC block's readout: integer sums (and, with `scales`, each output row's weight scale) to host vectors. */
-  readAccumulators(rows: RowBytes, channel: number, inst: Instruction, slot: number): void {
-    const base = channel * this.banksPerChannel;
+  private accBase(channel: number, acc: number): number {
+    return (channel * this.accumulators + acc) * this.banksPerChannel;
+  }
+
+  /** A MAC block's readout of accumulator `acc`: integer sums (and, with `scales`, each output row's weight scale) to host vectors. */
+  readAccumulators(rows: RowBytes, channel: number, inst: Instruction, slot: number, acc = 0): void {
+    const base = this.accBase(channel, acc);
     const src = inst.source;
     if (src.op === 'MAC' && src.data && src.data.count > 0) {
       const d = src.data;
@@ -141,8 +148,9 @@ export class LowBitDatapath {
     this.acc.fill(0, base, base + this.banksPerChannel);
   }
 
-  clear(channel: number): void {
-    this.acc.fill(0, channel * this.banksPerChannel, (channel + 1) * this.banksPerChannel);
+  clear(channel: number, acc = 0): void {
+    const base = this.accBase(channel, acc);
+    this.acc.fill(0, base, base + this.banksPerChannel);
   }
 
   /**

@@ -55,6 +55,14 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     /** RDMAC16 words per readout (default 1; int32 accumulators take 2, the row scales 2 more). */
     readoutWords: pos.optional(),
     /**
+     * With readout: segments MACed into accumulators 0..g-1 (segment s of the block into s mod g)
+     * before the g are read out together (default 1: a readout after every segment). At most
+     * the system's pu.accumulators.
+     */
+    readoutGroup: pos.optional(),
+    /** Without readout: the accumulator the MACs add into (default 0). */
+    acc: nonneg.optional(),
+    /**
      * Where readouts go: element base + slot x slotStride + bank x bankStride, kept when below count.
      * Low-bit formats: the integer sums go to `vector` (exact), and with `scales` the float32 weight
      * scale of each output row, read from its DRAM row (4 bytes per segment from column `col`).
@@ -66,10 +74,13 @@ export const InstructionSchema = z.discriminatedUnion('op', [
   }),
   z.strictObject({
     ...base, op: z.literal('RD_MAC'), channel,
+    /** The accumulator read (and cleared; default 0). */
+    acc: nonneg.optional(),
     /** Per bank of the channel: the output element its accumulator goes to (-1: discard). */
     data: z.strictObject({ vector: z.string().min(1), index: z.array(z.number().int().gte(-1)) }).optional(),
   }),
-  z.strictObject({ ...base, op: z.literal('WR_BIAS'), channel }),
+  /** Writes (here: clears) accumulator `acc` (default 0) of every bank. */
+  z.strictObject({ ...base, op: z.literal('WR_BIAS'), channel, acc: nonneg.optional() }),
   z.strictObject({
     ...base, op: z.enum(['WR', 'RD']), channel, banks: z.union([z.literal('all'), z.tuple([nonneg, nonneg])]),
     row: nonneg, col: nonneg, count: pos,
@@ -136,6 +147,10 @@ export interface Instruction {
   readonly readout: boolean;
   /** MAC: RDMAC16 words per readout. */
   readonly readoutWords: number;
+  /** MAC with readout: segments per readout group (segment s uses accumulator s mod readoutGroup). */
+  readonly readoutGroup: number;
+  /** MAC without readout, RD_MAC, WR_BIAS: the accumulator used. */
+  readonly acc: number;
   readonly precision: Precision;
   readonly asicKind?: 'softmax' | 'layernorm' | 'gelu' | 'residual' | 'reduce';
   readonly elements: number;
@@ -177,7 +192,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       if (c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
       // Every instruction gets the same fields in the same order (one object shape: fast to build and read).
       let allBanks = true, bankgroup = 0, bank = 0, row = -1, col = 0, count = 1, precision: Precision = 'bf16';
-      let rowCount = 1, segments = 1, lastSegments = 1, segmentStride = 0, readout = false, readoutWords = 1, elements = 0, rows = 1, channel = c as number;
+      let rowCount = 1, segments = 1, lastSegments = 1, segmentStride = 0, readout = false, readoutWords = 1, readoutGroup = 1, acc = 0, elements = 0, rows = 1, channel = c as number;
       let asicKind: Instruction['asicKind'];
       switch (ins.op) {
         case 'MAC':
@@ -199,6 +214,12 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
             readout = ins.readout ?? false;
             readoutWords = ins.readoutWords ?? 1;
             if (ins.readoutWords !== undefined && !readout) throw new InputError('readoutWords needs "readout": true', where);
+            if (ins.readoutGroup !== undefined && !readout) throw new InputError('readoutGroup needs "readout": true', where);
+            if (ins.acc !== undefined && readout) throw new InputError('"acc" is for MACs without readout (a readout block uses accumulators 0..readoutGroup-1)', where);
+            readoutGroup = ins.readoutGroup ?? 1;
+            acc = ins.acc ?? 0;
+            if (readout) checkAccumulator(readoutGroup - 1, system, where, `readoutGroup ${readoutGroup} needs ${readoutGroup} accumulators per bank`);
+            else checkAccumulator(acc, system, where, `acc ${acc}`);
             precision = ins.precision ?? 'bf16';
             if (!system.pu.formats.includes(precision)) {
               throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
@@ -207,6 +228,11 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
           checkRow(row + rowCount - 1, col, segments > 1 ? (segments - 1) * segmentStride + count : count, system, where);
           break;
         }
+        case 'RD_MAC':
+        case 'WR_BIAS':
+          acc = ins.acc ?? 0;
+          checkAccumulator(acc, system, where, `acc ${acc}`);
+          break;
         case 'WR_GB':
           if (ins.bytes > system.globalBufferBytes) throw new InputError(`WR_GB of ${ins.bytes} B exceeds the ${system.globalBufferBytes} B global buffer`, where);
           count = Math.ceil(ins.bytes / system.memory.accessBytes);
@@ -227,7 +253,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
       }
       const inst: Instruction = {
         index: out.length, id: idStr, line, op: ins.op, channel, allBanks, bankgroup, bank, row, col, count,
-        rowCount, segments, lastSegments, segmentStride, readout, readoutWords, precision, asicKind, elements, rows, deps: [], source: ins,
+        rowCount, segments, lastSegments, segmentStride, readout, readoutWords, readoutGroup, acc, precision, asicKind, elements, rows, deps: [], source: ins,
       };
       out.push(inst);
       pendingDeps.push(ins.deps ?? []);
@@ -248,6 +274,11 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
   // Dependencies on earlier instructions only cannot form a cycle; anything else gets a full check.
   if (!out.every((x) => x.deps.every((d) => d < x.index))) checkAcyclic(out, name);
   return { name, instructions: out };
+}
+
+function checkAccumulator(acc: number, system: SystemSpec, where: string, what: string): void {
+  const n = system.pu.accumulators;
+  if (acc >= n) throw new InputError(`${what}, but the ${system.name} PUs have ${n} accumulator${n === 1 ? '' : 's'} per bank (pu.accumulators)`, where);
 }
 
 function checkRow(row: number, col: number, cols: number, system: SystemSpec, where: string): void {

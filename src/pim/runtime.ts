@@ -4,8 +4,11 @@
  */
 import type { Instruction, Program } from './program.js';
 
-/** Where a channel's time goes: each gap before a command is charged to the command waited out. */
-export const CATEGORIES = ['mac', 'activate', 'precharge', 'load', 'readout', 'refresh', 'waiting'] as const;
+/**
+ * Where a channel's time goes: each gap before a command is charged to the command waited out
+ * ('mode': the register-mode switches, TMOD).
+ */
+export const CATEGORIES = ['mac', 'activate', 'precharge', 'load', 'readout', 'mode', 'refresh', 'waiting'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const CAT: Readonly<Record<Category, number>> = Object.fromEntries(CATEGORIES.map((c, i) => [c, i])) as Record<Category, number>;
 

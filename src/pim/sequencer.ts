@@ -12,6 +12,17 @@
  * are the same, and runs of identical column commands (MAC16 over a row) are issued as first and
  * last only (t0 and t0 + (n - 1) x spacing), with the counts and data of all.
  *
+ * Register mode (AiM): when the memory preset has a registerMode, the global-buffer and accumulator
+ * transfers (WRGB, WRBIAS, RDMAC16) need register mode and every other command bank mode. Before a
+ * command that needs the other mode the sequencer issues the switch (TMOD) at the cycle the command
+ * could otherwise issue, as the public AiM simulator's controller does; the rules (TMOD -> * >=
+ * nMODCH) then delay the command. The mode is channel state like the open rows: it carries over
+ * between instructions and programs.
+ *
+ * Readout groups: a MAC block with readout MACs segment s into accumulator s mod readoutGroup and
+ * reads a group's accumulators together after its last segment, so a group of g outputs pays two
+ * mode switches instead of 2g.
+ *
  * Low-bit formats: a PU may need more than the base MAC spacing (the timing rules') per column of
  * a slower format (e.g. ternary on 8-bit activations waits for four global-buffer reads); PuPacer
  * (lowbitPu.ts) holds that bound, applied in both fidelities and to MAC runs, and compared with
@@ -29,6 +40,7 @@ import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
 import { RepeatDetector } from './repeats.js';
 import { PuPacer } from './lowbitPu.js';
+import { commandModes } from './modes.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const ACT16 = COMMAND_ID.ACT16, MAC = COMMAND_ID.MAC, MAC16 = COMMAND_ID.MAC16, WRGB = COMMAND_ID.WRGB;
@@ -42,6 +54,8 @@ CATEGORY_OF[PRE] = CATEGORY_OF[PREA] = CAT.precharge;
 CATEGORY_OF[WRGB] = CATEGORY_OF[WRBIAS] = CATEGORY_OF[WR] = CAT.load;
 CATEGORY_OF[RDMAC16] = CATEGORY_OF[RD] = CAT.readout;
 CATEGORY_OF[REFAB] = CATEGORY_OF[COMMAND_ID.REFpb] = CAT.refresh;
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 export type Fidelity = 'fast' | 'command';
 
@@ -88,7 +102,24 @@ export class ChannelSequencer implements Component, Executor {
   private readonly refreshInterval: number;
   private readonly spacing: Float64Array;
   private readonly readLatency: number;
+  /** RDMAC16: data on the bus nCLREG + nBL after the command (nCL when the preset has no nCLREG). */
+  private readonly regReadLatency: number;
   private readonly writeLatency: number;
+  /** WRGB / WRBIAS: data in the buffer or accumulators nCWLREG + nBL after the command (nCWL without nCWLREG). */
+  private readonly regWriteLatency: number;
+  /** The register-mode switch command (TMOD) and the category charged per command. */
+  private readonly switchCmd: number;
+  private readonly categoryOf: Int8Array;
+  /** Per command: the mode it needs (0 bank, 1 register) or -1 (either; no register mode at all). */
+  private readonly modeOf: Int8Array;
+  /** The channel's mode: 0 bank, 1 register. */
+  private mode = 0;
+  /** The mode at the last boundary each repeat detector (0 rows, 1 segments) observed. */
+  private readonly modeMarks = [-1, -1];
+  /** The command a switch was issued for, its bank and its earliest cycle then (-1: none pending). */
+  private switchedFor = -1;
+  private switchedBank = 0;
+  private switchedAt = 0;
   private readonly banksPerGroup: number;
   private readonly banks: number;
   /** Exact skipping of repeated rows and segments (fast fidelity; see repeats.ts). */
@@ -121,6 +152,12 @@ export class ChannelSequencer implements Component, Executor {
     this.nextRefresh = this.refreshInterval;
     this.spacing = Float64Array.from({ length: NUM_COMMANDS }, (_, c) => this.timing.selfSpacing(c));
     this.readLatency = m.timing.nCL! + m.timing.nBL!;
+    this.regReadLatency = (m.timing.nCLREG ?? m.timing.nCL!) + m.timing.nBL!;
+    this.regWriteLatency = (m.timing.nCWLREG ?? m.timing.nCWL!) + m.timing.nBL!;
+    this.modeOf = commandModes(m);
+    this.switchCmd = COMMAND_ID[m.registerMode?.switch ?? 'TMOD'];
+    this.categoryOf = CATEGORY_OF.slice();
+    this.categoryOf[this.switchCmd] = CAT.mode;
     this.writeLatency = m.timing.nCWL! + m.timing.nBL!;
     this.banksPerGroup = m.org.banksPerGroup;
     this.banks = m.banksPerRank;
@@ -182,7 +219,7 @@ export class ChannelSequencer implements Component, Executor {
     this.commands[cmd]++;
     this.time[this.lastCat] += t - this.lastIssue;
     this.lastIssue = t;
-    this.lastCat = CATEGORY_OF[cmd];
+    this.lastCat = this.categoryOf[cmd];
   }
 
   wake(engineNow: number): void {
@@ -240,7 +277,23 @@ export class ChannelSequencer implements Component, Executor {
         col = this.cCol;
         main = this.cMain;
       }
-      const t = this.pacer.bound(cmd, tm.bankIndex(0, group, bank), tm.earliest(cmd, 0, group, bank));
+      // Right after a switch the command it was for needs no full recomputation: the switch reaches
+      // no bank, so it moved only the channel- and rank-level bounds (rankBound).
+      const bankFlat = tm.bankIndex(0, group, bank);
+      let t = cmd === this.switchedFor && bankFlat === this.switchedBank
+        ? Math.max(this.switchedAt, tm.rankBound(cmd, 0))
+        : this.pacer.bound(cmd, bankFlat, tm.earliest(cmd, 0, group, bank));
+      this.switchedFor = -1;
+      const need = this.modeOf[cmd];
+      const flip = need >= 0 && need !== this.mode;
+      if (flip) {
+        this.switchedFor = cmd;
+        this.switchedBank = bankFlat;
+        this.switchedAt = t;
+        // The switch goes out when the command needing it could issue (the AiM controller's policy).
+        const ts = tm.earliest(this.switchCmd, 0, 0, 0);
+        if (ts > t) t = ts;
+      }
       if (t > now) {
         // An idle channel never runs ahead of the engine: its refreshes happen in engine time in
         // both fidelities (so a run that ends stops them at the same point).
@@ -251,20 +304,16 @@ export class ChannelSequencer implements Component, Executor {
         now = t;
         if (redecide) continue;
       }
-      if (refresh) {
+      if (flip) {
+        // The switch belongs to the instruction that needs it (a refresh cannot cut in after it).
+        if (!refresh && !this.started) this.begin(i);
+        this.issue(this.switchCmd, 0, 0, -1, -1, now);
+        this.mode = need;
+      } else if (refresh) {
         this.issue(cmd, 0, 0, -1, -1, now);
         if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
       } else {
-        if (!this.started) {
-          this.started = true;
-          this.macColumnsAtStart = this.macColumns();
-          this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
-          if (rt.readyAt[i] > this.lastIssue) {
-            // Idle until the dependencies were met: charged to waiting.
-            this.time[CAT.waiting] += rt.readyAt[i] - this.lastIssue;
-            this.lastIssue = rt.readyAt[i];
-          }
-        }
+        if (!this.started) this.begin(i);
         const n = main && (cmd === MAC16 || cmd === MAC || cmd === WRGB) ? ins.count - this.k : 1;
         const isMac = cmd === MAC16 || cmd === MAC;
         const s = isMac && this.pacer.spacing > this.spacing[cmd] ? this.pacer.spacing : this.spacing[cmd];
@@ -291,6 +340,26 @@ export class ChannelSequencer implements Component, Executor {
     }
   }
 
+  /** The first command of instruction i is about to issue. */
+  private begin(i: number): void {
+    this.started = true;
+    this.macColumnsAtStart = this.macColumns();
+    this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
+    const ready = this.rt.readyAt[i];
+    if (ready > this.lastIssue) {
+      // Idle until the dependencies were met: charged to waiting.
+      this.time[CAT.waiting] += ready - this.lastIssue;
+      this.lastIssue = ready;
+    }
+  }
+
+  /** Whether the mode equals that at detector `which`'s last boundary; this one becomes its mark. */
+  private modeRepeats(which: 0 | 1): boolean {
+    const same = this.modeMarks[which] === this.mode;
+    this.modeMarks[which] = this.mode;
+    return same;
+  }
+
   /**
    * At a segment start of a MAC block: skip whole rows (at a row start, stopping before the last
    * row, which may be shorter, and before refresh falls due) or whole segments within a row
@@ -298,32 +367,39 @@ export class ChannelSequencer implements Component, Executor {
    * Off in functional mode and with a command log, where every command matters.
    */
   private skipRepeats(ins: Instruction, now: number): number {
+    // With readout groups the pattern of readouts repeats every g segments: a row period is the
+    // fewest rows holding a whole number of groups, a segment period one group.
+    const g = ins.readout ? ins.readoutGroup : 1;
     if (this.seg === 0) {
       if (this.seenRow === this.rowIdx) return now;
       this.seenRow = this.rowIdx;
       this.seenSeg = 0;
       this.segRepeats.reset();
-      // Two rows to detect a repeat and one kept at the end: shorter blocks cannot gain.
-      if (ins.rowCount < 4) return now;
-      const same = this.pacer.repeats(now, 0);
-      const r = this.rowRepeats.observe(this.rowIdx, now, (period) =>
-        same ? Math.min(ins.rowCount - 1 - this.rowIdx, Math.floor((this.nextRefresh - 1 - now) / period) - 1) : 0);
+      const p = g / gcd(g, ins.segments);
+      // Two periods to detect a repeat, one to skip and the last row kept: shorter blocks cannot gain.
+      if (ins.rowCount < 4 * p || this.rowIdx % p !== 0) return now;
+      const samePu = this.pacer.repeats(now, 0);
+      const same = this.modeRepeats(0) && samePu;
+      const r = this.rowRepeats.observe(this.rowIdx / p, now, (period) =>
+        same ? Math.min(Math.floor((ins.rowCount - 1 - this.rowIdx) / p), Math.floor((this.nextRefresh - 1 - now) / period) - 1) : 0);
       if (r.skipped) {
         const delta = r.skipped * r.period;
-        this.rowIdx += r.skipped;
+        this.rowIdx += r.skipped * p;
         this.seenRow = this.rowIdx;
         return this.advanceClock(delta, now, true);
       }
       return now;
     }
     // Segment-level detection pays a state snapshot per segment: worth it for long rows of segments.
-    if (this.seenSeg === this.seg || ins.segments < 8) return now;
+    if (this.seenSeg === this.seg || ins.segments < 8 * g) return now;
     this.seenSeg = this.seg;
+    if ((this.rowIdx * ins.segments + this.seg) % g !== 0) return now;
     const segs = this.rowIdx === ins.rowCount - 1 ? ins.lastSegments : ins.segments;
-    const same = this.pacer.repeats(now, 1);
-    const r = this.segRepeats.observe(this.seg, now, () => (same ? segs - 1 - this.seg : 0));
+    const samePu = this.pacer.repeats(now, 1);
+    const same = this.modeRepeats(1) && samePu;
+    const r = this.segRepeats.observe((this.rowIdx * ins.segments + this.seg) / g, now, () => (same ? Math.floor((segs - 1 - this.seg) / g) : 0));
     if (r.skipped) {
-      this.seg += r.skipped;
+      this.seg += r.skipped * g;
       this.seenSeg = this.seg;
       return this.advanceClock(r.skipped * r.period, now, false);
     }
@@ -403,11 +479,16 @@ export class ChannelSequencer implements Component, Executor {
         this.cMain = true;
         return true;
       }
-      if (ins.readout && this.reads < ins.readoutWords) {
-        this.cCmd = RDMAC16;
-        this.cRow = -1;
-        this.cMain = true;
-        return true;
+      if (ins.readout) {
+        // A group's accumulators are read after its last segment (or the block's).
+        const sIdx = this.rowIdx * ins.segments + this.seg, g = ins.readoutGroup;
+        const closes = (sIdx + 1) % g === 0 || sIdx === (ins.rowCount - 1) * ins.segments + ins.lastSegments - 1;
+        if (closes && this.reads < ((sIdx % g) + 1) * ins.readoutWords) {
+          this.cCmd = RDMAC16;
+          this.cRow = -1;
+          this.cMain = true;
+          return true;
+        }
       }
     } else {
       const perBank = ins.count;
@@ -435,20 +516,27 @@ export class ChannelSequencer implements Component, Executor {
   private apply(ins: Instruction, cmd: number, row: number, col: number): void {
     const d = this.datapath;
     if (cmd === RDMAC16) {
-      // A MAC block reads `readoutWords` words after each segment (the data moves with the last);
-      // an RD_MAC instruction is one read.
+      // A MAC block reads `readoutWords` words per accumulator of a group (the data moves with the
+      // last); accumulator a holds the group's a-th segment. An RD_MAC instruction is one read.
       if (ins.op === 'MAC') {
-        if (++this.reads < ins.readoutWords) return;
-      } else this.k++;
-      if (d) d.readAccumulators(this.channel, ins, this.rowIdx * ins.segments + this.seg);
+        const w = ins.readoutWords;
+        if (++this.reads % w !== 0) return;
+        const sIdx = this.rowIdx * ins.segments + this.seg;
+        const a = this.reads / w - 1;
+        if (d) d.readAccumulators(this.channel, ins, sIdx - (sIdx % ins.readoutGroup) + a, a);
+        return;
+      }
+      this.k++;
+      if (d) d.readAccumulators(this.channel, ins, 0, ins.acc);
       return;
     }
     const k = this.k++;
     if (!d) return;
+    const acc = ins.readout ? (this.rowIdx * ins.segments + this.seg) % ins.readoutGroup : ins.acc;
     if (cmd === WRGB) d.writeGlobalBuffer(this.channel, ins, k);
-    else if (cmd === MAC16) d.mac(this.channel, null, row, col, ins, this.seg);
-    else if (cmd === MAC) d.mac(this.channel, [this.timing.bankIndex(0, ins.bankgroup, ins.bank)], row, col, ins, this.seg);
-    else if (cmd === WRBIAS) d.clearAccumulators(this.channel);
+    else if (cmd === MAC16) d.mac(this.channel, null, row, col, ins, this.seg, acc);
+    else if (cmd === MAC) d.mac(this.channel, [this.timing.bankIndex(0, ins.bankgroup, ins.bank)], row, col, ins, this.seg, acc);
+    else if (cmd === WRBIAS) d.clearAccumulators(this.channel, ins.acc);
     else if (cmd === WR) d.writeRow(this.channel, ins, k, row);
   }
 
@@ -466,7 +554,8 @@ export class ChannelSequencer implements Component, Executor {
       this.bankColumnsByPrecision[p] += this.macColumns() - this.macColumnsAtStart;
       this.macCommandsByPrecision[p] += this.commands[MAC16] + this.commands[MAC] - this.macCommandsAtStart;
     }
-    const lat = op === 'RD' || op === 'RD_MAC' || (op === 'MAC' && ins.readout) ? this.readLatency : op === 'MAC' ? 1 : this.writeLatency;
+    const lat = op === 'RD' ? this.readLatency : op === 'RD_MAC' || (op === 'MAC' && ins.readout) ? this.regReadLatency
+      : op === 'MAC' ? 1 : op === 'WR' ? this.writeLatency : this.regWriteLatency;
     this.rt.complete(i, this.lastIssue + lat, this.lastIssue);
     this.pos++;
     this.started = false;

@@ -78,6 +78,18 @@ export const ControllerSchema = z.strictObject({
 });
 export type ControllerConfig = z.infer<typeof ControllerSchema>;
 
+/**
+ * AiM's register read/write mode: `commands` (the global-buffer and accumulator transfers) are only
+ * legal in register mode, every other command only in bank mode; `switch` toggles the mode. A
+ * channel starts in bank mode. The switch's timing is ordinary rules (e.g. TMOD -> * >= nMODCH).
+ * An empty `commands` list turns mode switching off.
+ */
+export const RegisterModeSchema = z.strictObject({
+  switch: z.enum(COMMAND_NAMES),
+  commands: z.array(z.enum(COMMAND_NAMES)),
+});
+export type RegisterMode = z.infer<typeof RegisterModeSchema>;
+
 export const OrganizationSchema = z.strictObject({
   channels: posInt,
   ranks: posInt,
@@ -105,6 +117,7 @@ export const MemoryPresetSchema = z
       .extend(Object.fromEntries(TIMING_KEYS.map((k) => [k, cycleValue.optional()])) as Record<TimingKey, z.ZodOptional<typeof cycleValue>>),
     rules: z.array(RuleSchema).nonempty(),
     controller: ControllerSchema,
+    registerMode: RegisterModeSchema.optional(),
     /** Where each value comes from: keys are field paths or section names, values cite REFERENCE keys or say "assumed". */
     sources: z.record(z.string(), z.string()),
     /** Assumptions this preset makes, shown in reports. */
@@ -132,6 +145,8 @@ export interface MemorySpec {
   readonly timing: Readonly<Partial<Record<TimingKey, number>>>;
   readonly rules: readonly ResolvedRule[];
   readonly controller: ControllerConfig;
+  /** Register-mode switching, or null when the memory has none (or its command list is empty). */
+  readonly registerMode: RegisterMode | null;
   readonly addressMapping: readonly AddressField[];
   /** Bytes moved by one column access (one burst). */
   readonly accessBytes: number;
@@ -164,7 +179,8 @@ function expand(list: CommandName | '*' | readonly CommandName[]): CommandName[]
  * (nRFC also sizes the PIM fast path's refresh share).
  */
 function timingReadByCode(c: ControllerConfig): TimingKey[] {
-  const keys: TimingKey[] = ['nCL', 'nBL', 'nCWL'];
+  // nCLREG / nCWLREG: the PIM sequencer's register read and write data latencies (when defined).
+  const keys: TimingKey[] = ['nCL', 'nBL', 'nCWL', 'nCLREG', 'nCWLREG'];
   if (c.refresh !== 'off') keys.push('nREFI', 'nRFC');
   if (c.refresh === 'per-bank') keys.push('nREFIpb');
   return keys;
@@ -268,6 +284,9 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
   if (c.refresh === 'all-bank' && timing.nRC !== undefined && timing.nREFI! <= 2 * (timing.nRFC! + timing.nRC)) {
     throw new InputError(`timing.nREFI (${timing.nREFI}) must exceed 2 x (nRFC + nRC) = ${2 * (timing.nRFC! + timing.nRC)} cycles, or refreshes leave no time for requests`, file);
   }
+  const rm = preset.registerMode;
+  if (rm && rm.commands.includes(rm.switch)) throw new InputError(`registerMode.commands must not include the switch command ${rm.switch}`, file);
+  const registerMode = rm && rm.commands.length > 0 ? rm : null;
   const banksPerRank = org.bankGroups * org.banksPerGroup;
   const banksPerChannel = banksPerRank * org.ranks;
   const addressMapping = typeof c.addressMapping === 'string' ? ADDRESS_MAPPINGS[c.addressMapping] : c.addressMapping;
@@ -277,7 +296,7 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
   const totalBytes = org.channels * banksPerChannel * org.rows * burstsPerRow * accessBytes;
   const peakBandwidthGBs = (org.channels * accessBytes) / ((timing.nBL! * tCK_ps) / 1000);
   return {
-    name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, controller: c, addressMapping,
+    name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, controller: c, registerMode, addressMapping,
     accessBytes, burstsPerRow, banksPerRank, banksPerChannel, totalBytes, peakBandwidthGBs,
     preset, file, overrides: [...overrides], sources: preset.sources, assumptions: preset.assumptions,
   };

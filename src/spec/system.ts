@@ -44,6 +44,11 @@ export const PuSchema = z.strictObject({
   formats: z.array(z.enum(PRECISIONS)).nonempty(),
   /** Accumulator format (of the bf16 datapath; low-bit formats accumulate in int32). */
   accumulator: z.enum(['fp32', 'fp16', 'int32']),
+  /**
+   * Accumulator registers per bank: outputs a PU can hold before they are read out. A GEMV MACs
+   * that many outputs, then reads them in one register-mode phase (mapping/gemv.ts).
+   */
+  accumulators: posInt,
   /** Global-buffer bits a PU reads per PU cycle. Default: one column (32 B = 256 bits, as AiM). */
   globalBufferReadBits: posInt.optional(),
   /** The low-bit datapaths, one per non-bf16 entry of `formats`. */
@@ -98,6 +103,8 @@ export interface SystemSpec {
     readonly clockHz: number;
     readonly formats: readonly Precision[];
     readonly accumulator: 'fp32' | 'fp16' | 'int32';
+    /** Accumulator registers per bank. */
+    readonly accumulators: number;
     /**
      * Minimum DRAM cycles between two MACs to the same PU, over all formats (the derived timing
      * rule); a format whose unit is slower waits for its own spacing (byFormat), in the sequencer.
@@ -174,7 +181,7 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     file,
     memory,
     pu: {
-      banksPerPu: p.pu.banksPerPu, lanes: p.pu.lanes, clockHz, formats: p.pu.formats, accumulator: p.pu.accumulator, macSpacingCycles,
+      banksPerPu: p.pu.banksPerPu, lanes: p.pu.lanes, clockHz, formats: p.pu.formats, accumulator: p.pu.accumulator, accumulators: p.pu.accumulators, macSpacingCycles,
       globalBufferReadBits: p.pu.globalBufferReadBits ?? base.accessBytes * 8, byFormat,
     },
     globalBufferBytes: p.globalBuffer.bytes,

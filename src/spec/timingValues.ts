@@ -16,8 +16,10 @@ export const TIMING_KEYS = [
   'nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS', 'nRC', 'nCCDS', 'nCCDL',
   'nRRDS', 'nRRDL', 'nFAW', 'nWR', 'nWTRS', 'nWTRL', 'nRTP', 'nRTW',
   'nRFC', 'nRFCpb', 'nREFI', 'nREFIpb', 'nRREFD',
-  // PIM (AiM): activate-to-MAC, MAC-to-result-read latency
-  'nRCDMAC', 'nRDMAC',
+  // PIM (AiM): activate-to-MAC, MAC-to-result-read latency, register-read (RDMAC16) data latency,
+  // register-read-to-write turnaround, register/global-buffer write latency, register-mode switch
+  // time (see registerMode)
+  'nRCDMAC', 'nRDMAC', 'nCLREG', 'nRTWREG', 'nCWLREG', 'nMODCH',
 ] as const;
 export type TimingKey = (typeof TIMING_KEYS)[number];
 

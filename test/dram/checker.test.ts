@@ -17,7 +17,7 @@ import { parseCommandLog, type CommandRecord } from '../../src/dram/commandLog.j
 import { COMMANDS, COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
 import type { MemorySpec, ResolvedRule, Scope } from '../../src/spec/memory.js';
 import { loadMemory } from '../../src/spec/presets.js';
-import { A0, buildScenario, rec, type Addr, type Key, type Scenario } from '../fixtures/checker/scenario.js';
+import { A0, buildScenario, modeOf, rec, type Addr, type Key, type Scenario } from '../fixtures/checker/scenario.js';
 
 const PRESETS = ['gddr6', 'gddr6-aim', 'ddr4-3200', 'hbm2'] as const;
 const PLAIN: readonly CommandName[] = ['ACT', 'PRE', 'PREA', 'RD', 'WR', 'REFab', 'REFpb'];
@@ -80,7 +80,17 @@ for (const preset of PRESETS) {
     // presets are single-rank); the rules themselves are unchanged.
     const twoRanks = loadMemory(preset, ['organization.ranks=2']);
     const isolated = loadMemory(preset, ['organization.ranks=2', 'organization.channels=2']);
-    const dominated = DOMINATED[preset];
+    const dominated = { ...DOMINATED[preset] };
+    // A register command and a bank command have a mode switch between them (the next command
+    // waits nMODCH after it, one cycle after the first at the earliest): it binds below nMODCH + 1.
+    const switchWait = (shipped.timing.nMODCH ?? 0) + 1;
+    for (const rule of shipped.rules) {
+      if (rule.kind !== 'pair' || rule.cycles >= switchWait) continue;
+      for (const [p, c] of pairsOf(rule)) {
+        const mp = modeOf(shipped, p), mc = modeOf(shipped, c);
+        if (mp >= 0 && mc >= 0 && mp !== mc) dominated[`${rule.text} | ${p} -> ${c}`] = 'a register-mode switch (TMOD, then nMODCH) separates a register command from a bank command';
+      }
+    }
     const seen = new Set<string>();
 
     /** `build(at)` lays out the case with the `to` command at `at(cycle of the first key)`, or at

@@ -37,6 +37,7 @@ const SAMPLE: CommandRecord[] = [
   r('WRGB', 702, -1, -1, -1, -1),
   r('RDMAC16', 703, -1, -1, -1, -1),
   r('WRBIAS', 704, -1, -1, -1, -1),
+  r('TMOD', 705, -1, -1, -1, -1),
 ];
 
 describe('command log format', () => {
@@ -57,6 +58,7 @@ describe('command log format', () => {
       '702,0,0,-,-,-,-,WRGB',
       '703,0,0,-,-,-,-,RDMAC16',
       '704,0,0,-,-,-,-,WRBIAS',
+      '705,0,0,-,-,-,-,TMOD',
     ]);
   });
 

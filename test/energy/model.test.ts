@@ -41,7 +41,8 @@ describe('energyOf on a tiny pim-gpt run, recomputed by hand', () => {
   const stats = runProgram(system, program);
 
   it('has the expected command counts', () => {
-    expect(stats.commands).toEqual({ WRGB: 2, ACT16: 1, MAC16: 64, RDMAC16: 1 });
+    // Three register-mode switches: into register mode for WR_GB, out for the MAC, in for RD_MAC.
+    expect(stats.commands).toEqual({ WRGB: 2, ACT16: 1, MAC16: 64, RDMAC16: 1, TMOD: 3 });
     expect(stats.activations).toBe(16);
     expect(stats.externalBytes).toBe(3 * 32);
   });
@@ -49,7 +50,7 @@ describe('energyOf on a tiny pim-gpt run, recomputed by hand', () => {
   it('each component and the total match the hand computation (ASIC from op counts)', () => {
     const r = energyOf(stats, system, aim, { asicOps: asicOpsOf(program) });
     const b = stats.breakdownNs;
-    const activeNs = b.mac + b.activate + b.readout + b.load;
+    const activeNs = b.mac + b.activate + b.readout + b.load + b.mode;
     // Softmax over 64 elements (exp: 10 stages with a degree-6 Taylor; reciprocal: 7 stages):
     // max pass 64 FMA-class stages + 63 tree adds; exp/sum pass 64 x 12 + 63; 1/sum 7; scale 64.
     // SRAM: (64 in + 1 out) + (64 + 1) + (1 + 1) + (64 + 64) = 260 fp32 elements.
@@ -64,6 +65,8 @@ describe('energyOf on a tiny pim-gpt run, recomputed by hand', () => {
       globalBufferWrite: 2 * 256 * GB,
       globalBufferRead: 64 * 256 * GB,
       link: 96 * 8 * DQ,
+      // The preset charges a switch no energy of its own (its wait is standby time).
+      modeSwitch: 0,
       refresh: 0,
       asicDynamic: asic,
       asicStatic: STATIC * stats.ns,
@@ -86,6 +89,7 @@ describe('energyOf on a tiny pim-gpt run, recomputed by hand', () => {
     expect(f.activation).toBe('16 bank activations x 66.3 mW x nRC (89 x 0.5 ns = 44.5 ns) = 2950.35 pJ');
     expect(f.pimMac).toMatch(/1024 bf16 bank columns x all-bank MAC \(438\.15 mW x nCCDL .* x 3 = 1314\.45 pJ\) \/ 16 banks/);
     expect(f.link).toBe('96 B x 8 bits x 5.5 pJ/bit');
+    expect(r.components.find((c) => c.name === 'modeSwitch')).toMatchObject({ count: 3, unit: 'TMOD commands', energyPj: 0, formula: '3 TMOD x 0 pJ' });
     expect(formatEnergyReport(r)).toMatch(/^Energy of pim-gpt \(table aim-gddr6\)/);
     expect(r.assumptions.some((a) => /active standby is charged for the mac, activate/.test(a))).toBe(true);
   });
@@ -109,6 +113,11 @@ describe('energyOf on a tiny pim-gpt run, recomputed by hand', () => {
 describe('missing figures and mismatches', () => {
   const program = buildProgram(tiny, system, 'tiny');
   const stats = runProgram(system, program);
+
+  it('a run with register-mode switches needs pim.modeSwitch', () => {
+    const t = without(aim, (p) => delete p.pim.modeSwitch);
+    expect(() => energyOf(stats, system, t)).toThrow(/field pim\.modeSwitch \(needed for 3 register-mode switches \(TMOD\)\)/);
+  });
 
   it('a table missing a needed figure throws, naming the preset and field', () => {
     const t = without(aim, (p) => delete p.dram.activation);

@@ -2,8 +2,10 @@
  * Timing of low-bit MACs: each format's own MAC spacing (a ternary column waits for four 256-bit
  * buffer reads: 8 DRAM cycles), the readout waiting for the last column's extra PU cycles, several
  * readout words, and the exactness of the fast path (runs and repeat skipping) against command
- * fidelity. pim-gpt-lowbit timing (tCK 0.5 ns): nRCDMAC 56, nRDMAC 12, nCWL 6, nBL 2, nWTRS 9,
- * nCCDS 2, nCL 50, link 2 cycles per 32 B; MAC spacing bf16 2, ternary 8 (extra 6), binary 16.
+ * fidelity. pim-gpt-lowbit timing (tCK 0.5 ns): nRCDMAC 56, nRDMAC 2, nCWL 6, nBL 2, nWTRS 9,
+ * nCCDS 2, nCLREG 0, nCWLREG 1, nMODCH 32, link 2 cycles per 32 B; MAC spacing bf16 2, ternary 8 (extra 6),
+ * binary 16. WRGB and RDMAC16 run in register mode, MACs in bank mode (a TMOD between, see
+ * test/pim/timing.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
@@ -40,15 +42,18 @@ describe('hand-computed low-bit command sequences', () => {
       { id: 'gb', op: 'WR_GB', channel: 0, bytes: 64 },
       { id: 'blk', op: 'MAC', channel: 0, banks: 'all', row: 20, col: 0, cols: 3, segments: 2, readout: true, readoutWords: 4, precision: 'ternary', deps: ['gb'] },
     ]);
-    // WRGB 0, 2; ACT16 3; MAC16 3 + nRCDMAC = 59, then every 8: 59, 67, 75.
-    // RDMAC16: max(75 + nRDMAC = 87, 75 + extra 6 + nRDMAC = 93, WRGB -> RD 2 + 6 + 2 + 9 = 19) = 93; words every 2: 93 .. 99.
-    // Segment 2: MAC16 max(RDMAC16 + nCCDS = 101, PU free 75 + 8 = 83) = 101, 109, 117; RDMAC16 117 + 18 = 135 .. 141.
-    // Done when the last word is on the bus: 141 + nCL + nBL = 193.
+    // TMOD 0; WRGB 32, 34; TMOD 35; ACT16 67; MAC16 67 + nRCDMAC = 123, then every 8: 123, 131, 139.
+    // RDMAC16 could issue at max(139 + nRDMAC = 141, 139 + extra 6 + nRDMAC = 147, WRGB -> RD
+    // 34 + nCWLREG 1 + 2 + 9 = 46) = 147: TMOD 147, words from 179 every 2: 179 .. 185.
+    // Segment 2: MAC16 could issue at max(RDMAC16 + nCCDS = 187, PU free 139 + 8 = 147) = 187: TMOD
+    // 187, MAC16 219, 227, 235; RDMAC16 could issue at 235 + 8 = 243: TMOD 243, words 275 .. 281.
+    // Done when the last word is on the bus: 281 + nCLREG + nBL = 283.
     expect(log).toEqual([
-      'WRGB@0', 'WRGB@2', 'ACT16@3', ...seq('MAC16', 59, 3, 8), ...seq('RDMAC16', 93, 4, 2), ...seq('MAC16', 101, 3, 8), ...seq('RDMAC16', 135, 4, 2),
+      'TMOD@0', 'WRGB@32', 'WRGB@34', 'TMOD@35', 'ACT16@67', ...seq('MAC16', 123, 3, 8), 'TMOD@147', ...seq('RDMAC16', 179, 4, 2),
+      'TMOD@187', ...seq('MAC16', 219, 3, 8), 'TMOD@243', ...seq('RDMAC16', 275, 4, 2),
     ]);
-    expect(stats.cycles).toBe(193);
-    expect(stats.commands).toEqual({ WRGB: 2, ACT16: 1, MAC16: 6, RDMAC16: 8 });
+    expect(stats.cycles).toBe(283);
+    expect(stats.commands).toEqual({ WRGB: 2, ACT16: 1, MAC16: 6, RDMAC16: 8, TMOD: 5 });
   });
 
   it('binary MACs every 16 cycles; a bf16 MAC after them waits for the PU, then runs at its own pace', () => {

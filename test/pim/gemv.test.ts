@@ -1,22 +1,29 @@
 /**
- * GEMV behaviour on pim-gpt, 4096 x 4096 BF16, against estimates derived here from the preset
+ * GEMV behaviour on pim-gpt, 4096 x 4096 BF16, against a schedule derived here from the preset
  * timing values (not from the simulator).
  *
- * Mapping (see test/mapping/gemv.test.ts): K = 4096 is 256 columns of 16 BF16 = 4 chunks of 64
+ * Mapping (see test/mapping/gemv.test.ts): K = 4096 is 256 columns of 16 BF16 = 4 chunks of w = 64
  * columns; M = 4096 over 8 x 16 = 128 banks = 32 output rows per bank, one per DRAM row per chunk:
- * R = 4 x 32 = 128 DRAM rows per channel, each a run of 64 MAC16 followed by an RDMAC16.
+ * 4 x 32 = 128 DRAM rows per channel, in readout groups of g = pu.accumulators = 2 rows: MAC both
+ * rows into the two accumulators, then read both (RDMAC16 x 2) in register mode.
  *
- * Per channel, in order:
- *   - per row: ACT16, nRCDMAC (56) to the first MAC16, 64 MAC16 x spacing 2 = 128, nRTP (12) from
- *     the last MAC16 to PREA, nRP (32) to the next ACT16: 56 + 128 + 12 + 32 = 228 cycles (the
- *     RDMAC16 fits in the nRTP wait);
- *   - vector load per chunk: 64 WRGB x max(nBL, link) = 2 -> 128 cycles, plus the read-to-write bus
- *     turnaround nCL + nBL + 2 - nCWL = 48 after the previous chunk's last RDMAC16;
- *   - result readout: the last RDMAC16's data reaches the host nCL + nBL = 52 cycles later;
- *   - refresh: every nREFI (3333) cycles the banks are blocked for nRFC (210) more than a row switch,
- *     so the channel's time stretches by 1 / (1 - 210 / 3333);
+ * Per channel, refresh off, exactly (s = MAC16 spacing 2, p = WRGB spacing max(nBL, link) = 2):
+ *   - start: TMOD at 0, WRGB x 64 from nMODCH every p, TMOD one cycle after the last, ACT16 nMODCH
+ *     later: A0 = 2 x 32 + 63 x 2 + 1 = 191;
+ *   - a row inside a group: ACT16, nRCDMAC (56) to the first MAC16, 63 x s to the last, nRTP (12)
+ *     to PREA, nRP (32) to the next ACT16: rowCycle = 56 + 126 + 12 + 32 = 226;
+ *   - a group's end: the last MAC16 at L; TMOD at L + nRDMAC (2); RDMAC16 x g nMODCH later, nBL
+ *     apart (last R = L + 2 + 32 + 2); TMOD at R + 1; PREA nMODCH later; ACT16 nRP later. From one
+ *     group's first ACT16 to the next: (g - 1) x 226 + 56 + 126 + 2 + 32 + 2 + 1 + 32 + 32 = 509;
+ *   - a chunk's end: the next chunk's WR_GB goes between the readout and the TMOD, from R +
+ *     nRTWREG (5): 509 + 5 + 63 x 2 = 640;
+ *   - the end: the last RDMAC16's data is on the host nCLREG + nBL = 2 after it: from the last
+ *     group's ACT16, 226 + 56 + 126 + 2 + 32 + 2 + 2 = 446;
  *   - then the ASIC adds the 4 chunks' partials: 4096 x 3 additions on the 128-lane add unit:
  *     ceil(12288 / 128) + 1 stage + 2 pipeline cycles = 99 ASIC cycles at 1 GHz = 198 DRAM cycles.
+ *   Total 191 + 60 x 509 + 3 x 640 + 446 + 198 = 33295.
+ * Refresh on: every nREFI (3333) cycles the banks are blocked for nRFC (210) more than a row
+ * switch, so the channel's time stretches by about 1 / (1 - 210 / 3333).
  */
 import { describe, expect, it } from 'vitest';
 import { runGemv, rowCycleCap } from '../../src/pim/gemvRun.js';
@@ -25,29 +32,38 @@ import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 interface Estimate {
   readonly cycles: number;
   readonly rowCycle: number;
+  readonly groupPeriod: number;
+  readonly chunkPeriod: number;
   readonly rows: number;
-  readonly loads: number;
   readonly tail: number;
 }
 
-/** The hand estimate for an M x K GEMV whose chunks are whole rows (segmentsPerRow = 1). */
+/** The schedule of an M x K GEMV whose chunks are whole rows and whose groups are full (see above). */
 function estimate(system: SystemSpec, M: number, K: number): Estimate {
   const t = system.memory.timing as Required<typeof system.memory.timing>;
   const s = system.pu.macSpacingCycles;
   const e = system.memory.accessBytes / 2;
-  const chunkCols = Math.min(system.memory.burstsPerRow, system.globalBufferBytes / system.memory.accessBytes);
-  const chunks = Math.ceil(K / e / chunkCols);
+  const w = Math.min(system.memory.burstsPerRow, system.globalBufferBytes / system.memory.accessBytes);
+  const chunks = Math.ceil(K / e / w);
   const banks = system.memory.org.channels * system.memory.banksPerChannel;
-  const rows = chunks * Math.ceil(M / banks);
-  const rowCycle = t.nRCDMAC + chunkCols * s + t.nRTP + t.nRP;
-  const perTransfer = Math.max(t.nBL, system.linkCyclesPerAccess);
-  const loads = chunks * chunkCols * perTransfer + (chunks - 1) * (t.nCL + t.nBL + 2 - t.nCWL);
-  const readout = t.nCL + t.nBL;
+  const perChunk = Math.ceil(M / banks);
+  const g = Math.min(system.pu.accumulators, perChunk);
+  if (perChunk % g !== 0) throw new Error('the estimate needs whole groups');
+  const groups = chunks * (perChunk / g);
+  const p = Math.max(t.nBL, system.linkCyclesPerAccess);
+  const macRun = t.nRCDMAC + (w - 1) * s;
+  const rowCycle = macRun + t.nRTP + t.nRP;
+  const readout = t.nRDMAC + t.nMODCH + (g - 1) * t.nBL;
+  const start = 2 * t.nMODCH + (w - 1) * p + 1;
+  const groupPeriod = (g - 1) * rowCycle + macRun + readout + 1 + t.nMODCH + t.nRP;
+  const chunkPeriod = groupPeriod + t.nRTWREG + (w - 1) * p;
+  const end = (g - 1) * rowCycle + macRun + readout + t.nCLREG + t.nBL;
+  const core = start + (groups - chunks) * groupPeriod + (chunks - 1) * chunkPeriod + end;
   const refreshStretch = system.memory.controller.refresh === 'off' ? 1 : 1 / (1 - t.nRFC / t.nREFI);
   const add = system.asic.units.add;
   const asicCycles = chunks > 1 ? Math.ceil((M * (chunks - 1)) / add.lanes) + 1 + add.pipelineCycles : 0;
   const tail = Math.ceil((asicCycles * system.asic.periodPs) / system.memory.tCK_ps);
-  return { cycles: (rows * rowCycle + loads + readout) * refreshStretch + tail, rowCycle, rows, loads: loads + readout, tail };
+  return { cycles: core * refreshStretch + tail, rowCycle, groupPeriod, chunkPeriod, rows: chunks * perChunk, tail };
 }
 
 describe('pim-gpt GEMV 4096 x 4096', () => {
@@ -58,33 +74,57 @@ describe('pim-gpt GEMV 4096 x 4096', () => {
   const t = on.memory.timing;
 
   it('the presets hold the values the estimate is worked out from', () => {
-    expect(t).toMatchObject({ nRCDMAC: 56, nRTP: 12, nRP: 32, nRAS: 54, nRC: 89, nBL: 2, nCL: 50, nCWL: 6, nRFC: 210, nREFI: 3333 });
+    expect(t).toMatchObject({ nRCDMAC: 56, nRTP: 12, nRP: 32, nRAS: 54, nRC: 89, nBL: 2, nCL: 50, nCWL: 6, nRFC: 210, nREFI: 3333, nRDMAC: 2, nMODCH: 32, nCLREG: 0, nRTWREG: 5 });
     expect(on.pu.macSpacingCycles).toBe(2);
+    expect(on.pu.accumulators).toBe(2);
+    expect(rOn.plan).toMatchObject({ readoutGroup: 2, readoutsPerChunk: 16, modeSwitches: 2 * 4 * 16 });
     expect(on.asic.units.add).toMatchObject({ lanes: 128, pipelineCycles: 2 });
     expect(on.memory.controller.refresh).toBe('all-bank');
     expect(off.memory.controller.refresh).toBe('off');
   });
 
   it('command counts follow from the mapping', () => {
-    // Per channel: 4 chunks x 32 rows = 128 ACT16 and RDMAC16, 128 x 64 MAC16, 4 x 64 WRGB, 127 PREA.
-    expect(rOff.stats.commands).toEqual({ ACT16: 8 * 128, MAC16: 8 * 128 * 64, RDMAC16: 8 * 128, WRGB: 8 * 4 * 64, PREA: 8 * 127 });
+    // Per channel: 4 chunks x 32 rows = 128 ACT16 and RDMAC16, 128 x 64 MAC16, 4 x 64 WRGB, 127 PREA;
+    // TMOD: one into register mode for the first WR_GB, then two per readout group (64 groups).
+    expect(rOff.stats.commands).toEqual({ ACT16: 8 * 128, MAC16: 8 * 128 * 64, RDMAC16: 8 * 128, WRGB: 8 * 4 * 64, PREA: 8 * 127, TMOD: 8 * (1 + 2 * 64) });
     expect(rOn.stats.commands).toMatchObject({ ACT16: 8 * 128, MAC16: 8 * 128 * 64, RDMAC16: 8 * 128, WRGB: 8 * 256 });
+    // The plan's count (from register mode) plus the first switch; no refresh fell due in register mode.
+    expect(rOn.stats.commands.TMOD).toBe(8 * (rOn.plan.modeSwitches + 1));
     // One REFab per channel per whole nREFI of the run.
     expect(rOn.stats.commands.REFab).toBe(8 * Math.floor(rOn.stats.cycles / 3333));
   });
 
-  it('cycles within 10% of the hand estimate, refresh on and off', () => {
+  it('cycles: exactly the schedule with refresh off, within 3% of its stretch with refresh on', () => {
     const eOn = estimate(on, 4096, 4096), eOff = estimate(off, 4096, 4096);
-    // 128 x 228 + (4 x 128 + 3 x 48) + 52 = 29892; x 1 / (1 - 210/3333) = 31902; + 198 = 32100.
-    expect(eOff.rowCycle).toBe(228);
+    expect(eOff.rowCycle).toBe(226);
+    expect(eOff.groupPeriod).toBe(509);
+    expect(eOff.chunkPeriod).toBe(640);
     expect(eOff.tail).toBe(198);
-    expect(eOn.cycles).toBeCloseTo(29892 / (1 - 210 / 3333) + 198, 6);
-    expect(eOff.cycles).toBe(29892 + 198);
-    expect(Math.abs(rOn.stats.cycles / eOn.cycles - 1)).toBeLessThan(0.1);
-    expect(Math.abs(rOff.stats.cycles / eOff.cycles - 1)).toBeLessThan(0.1);
+    expect(eOff.cycles).toBe(191 + 60 * 509 + 3 * 640 + 446 + 198);
+    expect(rOff.stats.cycles).toBe(eOff.cycles);
+    expect(Math.abs(rOn.stats.cycles / eOn.cycles - 1)).toBeLessThan(0.03);
     // Refresh costs about nRFC / nREFI = 6.3% of the channel time.
     expect(rOn.stats.cycles / rOff.stats.cycles - 1).toBeGreaterThan(0.03);
     expect(rOn.stats.cycles / rOff.stats.cycles - 1).toBeLessThan(0.09);
+  });
+
+  it('readout groups of 1 (PIM-GPT\'s order) pay a switch pair per row, 32 accumulators (CENT) one per chunk', () => {
+    // g = 1: a group is one row.
+    const one = loadSystem('pim-gpt', ['memoryOverrides.controller.refresh="off"', 'pu.accumulators=1']);
+    const e = estimate(one, 4096, 4096);
+    // 56 + 126 + 2 + 32 + 1 + 32 + 32 = 281: the aim_simulator's row period of reference stream b
+    // (283) less its front end's two cycles.
+    expect(e.groupPeriod).toBe(281);
+    const r = runGemv(one, 4096, 4096);
+    expect(r.plan.readoutGroup).toBe(1);
+    expect(r.stats.cycles).toBe(e.cycles);
+    expect(r.stats.commands.TMOD).toBe(8 * (1 + 2 * 128));
+    // CENT's 32 accumulators: one readout group per chunk.
+    const cent = runGemv(loadSystem('pim-gpt', ['memoryOverrides.controller.refresh="off"', 'pu.accumulators=32']), 4096, 4096);
+    expect(cent.stats.commands.TMOD).toBe(8 * (1 + 2 * 4));
+    expect(cent.stats.cycles).toBe(estimate(loadSystem('pim-gpt', ['memoryOverrides.controller.refresh="off"', 'pu.accumulators=32']), 4096, 4096).cycles);
+    expect(cent.stats.cycles).toBeLessThan(rOff.stats.cycles);
+    expect(rOff.stats.cycles).toBeLessThan(r.stats.cycles);
   });
 
   it('the utilization cap is the row cycle: 64 x 2 busy of max(nRC, 56 + 63 x 2 + 12 + 32) = 226', () => {
@@ -99,23 +139,20 @@ describe('pim-gpt GEMV 4096 x 4096', () => {
     expect(s.internalBandwidthFraction).toBeCloseTo(s.puUtilization, 12);
   });
 
-  it('PU utilization is within 5 points of the cap, once refresh is accounted for', () => {
-    // "Within 5%" read as 5 percentage points of utilization: the cap only models the row cycle,
-    // and a single GEMV also spends ~5% of its time on vector loads, the final readout and the
-    // ASIC's chunk sum, when the PUs are idle (measured: refresh off 53.7% vs cap 56.6%, a relative
-    // 5.1% below; refresh on, scaled by 1 / (1 - nRFC / nREFI): 54.3%, 4.2% below).
+  it('PU utilization is within 5 points of the readout-group cap, once refresh is accounted for', () => {
+    // The row-cycle cap ignores readouts; with register-mode switches the steady state is a readout
+    // group: g x 64 x 2 busy cycles per group period (509). A single GEMV also spends a few percent
+    // on vector loads, the final readout and the ASIC's chunk sum, when the PUs are idle.
     const refreshShare = 210 / 3333;
-    const cap = rOn.puUtilizationCap;
+    const e = estimate(off, 4096, 4096);
+    const cap = (2 * 64 * 2) / e.groupPeriod;
+    expect(cap).toBeLessThan(rOn.puUtilizationCap);
     expect(Math.abs(rOn.stats.puUtilization / (1 - refreshShare) - cap)).toBeLessThan(0.05);
     expect(Math.abs(rOff.stats.puUtilization - cap)).toBeLessThan(0.05);
     // Never above the cap.
     expect(rOff.stats.puUtilization).toBeLessThanOrEqual(cap);
-    // Exactly accounted: during the rows the PUs run at the row-cycle rate; what is missing is the
-    // time outside the rows (loads, readout, ASIC tail; here from the simulated total).
-    const e = estimate(off, 4096, 4096);
-    const rowShare = (e.rows * e.rowCycle) / rOff.stats.cycles;
-    expect(rOff.stats.puUtilization / (cap * rowShare)).toBeGreaterThan(0.99);
-    expect(rOff.stats.puUtilization / (cap * rowShare)).toBeLessThan(1.02);
+    // Exactly accounted: the PUs are busy 64 x 2 cycles per row; everything else is idle time.
+    expect(rOff.stats.puUtilization).toBeCloseTo((e.rows * 64 * 2) / rOff.stats.cycles, 12);
   });
 
   it('row hit rate: one activation per 64 MAC columns per bank, 1 - 1/64 >= 95%', () => {
@@ -130,8 +167,11 @@ describe('pim-gpt GEMV 4096 x 4096', () => {
     const s = rOff.stats;
     const total = Object.values(s.breakdownNs).reduce((a, b) => a + b, 0);
     expect(total).toBeCloseTo(s.ns, 6);
-    // Per channel 128 rows x 63 gaps of 2 cycles after a MAC16, + the 12-cycle MAC16 -> RDMAC16 wait.
-    expect(s.breakdownNs.mac).toBeCloseTo((128 * (63 * 2 + 12)) * 0.5, 6);
+    // Per channel 128 rows x 63 gaps of 2 cycles after a MAC16, 64 rows x the nRTP wait before the
+    // in-group PREA, 64 groups x the nRDMAC wait before the switch into register mode.
+    expect(s.breakdownNs.mac).toBeCloseTo((128 * 63 * 2 + 64 * 12 + 64 * 2) * 0.5, 6);
+    // 64 groups x 2 switches + the first, nMODCH each.
+    expect(s.breakdownNs.mode).toBeCloseTo(129 * 32 * 0.5, 6);
     expect(s.breakdownNs.refresh).toBe(0);
     expect(rOn.stats.breakdownNs.refresh).toBeGreaterThan(0);
   });

@@ -164,31 +164,34 @@ describe('example programs (traces/programs)', () => {
   const run = (f: string) => runProgram(sys, parseProgram(readFileSync(join(EXAMPLES, f), 'utf8'), f, sys));
   const asicCycles = (op: Parameters<typeof asicLatencyPs>[0]) => Math.ceil(asicLatencyPs(op, sys.asic) / sys.memory.tCK_ps);
 
-  it('single-row-mac: 373 cycles by hand', () => {
-    // WRGB x 64 at 0, 2, .., 126; ACT16 127; MAC16 127 + nRCDMAC = 183 .. 183 + 63 x 2 = 309;
-    // RDMAC16 309 + nRDMAC = 321; data on the host 321 + nCL + nBL = 373.
+  it('single-row-mac: 409 cycles by hand', () => {
+    // TMOD 0 (into register mode); WRGB x 64 at 32, 34, .., 158; TMOD 159 (back to bank mode);
+    // ACT16 159 + nMODCH = 191; MAC16 191 + nRCDMAC = 247 .. 247 + 63 x 2 = 373; TMOD at
+    // 373 + nRDMAC = 375; RDMAC16 375 + nMODCH = 407; data on the host 407 + nCLREG + nBL = 409.
     const s = run('single-row-mac.jsonl');
-    expect(s.cycles).toBe(63 * 2 + 1 + t.nRCDMAC + 63 * 2 + t.nRDMAC + t.nCL + t.nBL);
-    expect(s.cycles).toBe(373);
-    expect(s.commands).toEqual({ WRGB: 8 * 64, ACT16: 8, MAC16: 8 * 64, RDMAC16: 8 });
+    expect(s.cycles).toBe(2 * t.nMODCH + 63 * 2 + 1 + t.nRCDMAC + 63 * 2 + t.nRDMAC + t.nMODCH + t.nCLREG + t.nBL);
+    expect(s.cycles).toBe(409);
+    expect(s.commands).toEqual({ WRGB: 8 * 64, ACT16: 8, MAC16: 8 * 64, RDMAC16: 8, TMOD: 8 * 3 });
   });
 
-  it('two-chunk-gemv: 774 cycles of PIM work, then the ASIC reduce of 128 elements', () => {
-    // Chunk 0 as above: RDMAC16 at 321. The second WR_GB waits for the read-to-write turnaround
-    // nCL + nBL + 2 - nCWL = 48: WRGB 369 .. 495; PREA 496; ACT16 496 + nRP = 528; MAC16 584 .. 710;
-    // RDMAC16 722; data 774; then reduce(128) on the ASIC.
+  it('two-chunk-gemv: 821 cycles of PIM work, then the ASIC reduce of 128 elements', () => {
+    // Chunk 0 as above: RDMAC16 at 407. The second WR_GB stays in register mode and waits for the
+    // register-read-to-write turnaround nRTWREG = 5: WRGB 412 .. 538; TMOD 539 (PREA could issue
+    // there); PREA 571; ACT16 571 + nRP = 603; MAC16 659 .. 785; TMOD 787; RDMAC16 819; data 821.
     const s = run('two-chunk-gemv.jsonl');
-    expect(s.cycles).toBe(774 + asicCycles({ kind: 'reduce', elements: 128 }));
-    expect(s.commands).toEqual({ WRGB: 8 * 128, PREA: 8, ACT16: 16, MAC16: 8 * 128, RDMAC16: 16 });
+    expect(s.cycles).toBe(821 + asicCycles({ kind: 'reduce', elements: 128 }));
+    expect(s.commands).toEqual({ WRGB: 8 * 128, PREA: 8, ACT16: 16, MAC16: 8 * 128, RDMAC16: 16, TMOD: 8 * 5 });
   });
 
-  it('kv-cache-mac: 361 cycles of PIM work, then softmax of 38 scores', () => {
-    // ACT (bank 5) 0; WR at nRCDWR = 28, 30, 32, 34; WRGB x 64 at 36 .. 162; PREA at 163 (WR -> PREA
-    // needs 34 + nCWL + nBL + nWR = 75); ACT16 163 + nRP = 195; MAC16 195 + 56 = 251 .. 257;
-    // RDMAC16 269; MAC16 271 .. 277; RDMAC16 289; MAC16 291 .. 297; RDMAC16 309; data at 361.
+  it('kv-cache-mac: 505 cycles of PIM work, then softmax of 38 scores', () => {
+    // ACT (bank 5) 0; WR at nRCDWR = 28, 30, 32, 34; TMOD 36 (when the WRGB could issue: WR -> WRGB
+    // nBL); WRGB x 64 at 68 .. 194; TMOD 195 (PREA could issue there: WR -> PREA needs 34 + nCWL +
+    // nBL + nWR = 75); PREA 227; ACT16 227 + nRP = 259; MAC16 259 + 56 = 315 .. 321; TMOD 323,
+    // RDMAC16 355; TMOD 357 (RDMAC16 -> MAC16 nCCDS), MAC16 389 .. 395; TMOD 397, RDMAC16 429;
+    // TMOD 431, MAC16 463 .. 469; TMOD 471, RDMAC16 503; data at 505.
     const s = run('kv-cache-mac.jsonl');
-    expect(s.cycles).toBe(361 + asicCycles({ kind: 'softmax', elements: 38, rows: 1 }));
-    expect(s.commands).toEqual({ ACT: 8, WR: 32, WRGB: 8 * 64, PREA: 8, ACT16: 8, MAC16: 8 * 12, RDMAC16: 8 * 3 });
+    expect(s.cycles).toBe(505 + asicCycles({ kind: 'softmax', elements: 38, rows: 1 }));
+    expect(s.commands).toEqual({ ACT: 8, WR: 32, WRGB: 8 * 64, PREA: 8, ACT16: 8, MAC16: 8 * 12, RDMAC16: 8 * 3, TMOD: 8 * 7 });
   });
 
   it('on hbm-pim (32-column rows, 512 B buffer) they are rejected with file:line', () => {

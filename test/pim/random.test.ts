@@ -1,5 +1,6 @@
 /**
- * Seeded random programs and random GEMV shapes on pim-gpt and hbm-pim, refresh on:
+ * Seeded random programs and random GEMV shapes on pim-gpt (and a variant with 4 accumulators and
+ * a 9-cycle register-mode switch) and hbm-pim, refresh on:
  * - fidelity: 'fast' and 'command' give identical statistics (cycles, command counts, breakdown,
  *   everything but the fidelity label), and, with a command log, identical logs;
  * - protocol: every command log passes the independent protocol checker against system.memory
@@ -16,7 +17,8 @@ import { runProgram, type PimStats } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { mulberry32 } from '../../src/util/rng.js';
 
-const SYSTEMS = [loadSystem('pim-gpt'), loadSystem('hbm-pim')];
+const VARIANT = loadSystem('pim-gpt', ['pu.accumulators=4', 'memoryOverrides.timing.nMODCH=9']);
+const SYSTEMS = [loadSystem('pim-gpt'), VARIANT, loadSystem('hbm-pim')];
 const ASIC_KINDS = ['softmax', 'layernorm', 'gelu', 'residual', 'reduce'] as const;
 
 /** A random program of n instructions; deps only on earlier ids, so it is acyclic. */
@@ -43,12 +45,15 @@ function randomProgram(system: SystemSpec, seed: number, n: number): Program {
       const segments = col + width * seg <= cols ? seg : 1;
       const rows = rng() < 0.3 ? 1 + int(3) : 1;
       const r = Math.min(row(), m.org.rows - rows);
+      const readout = rng() < 0.5;
+      const acc = system.pu.accumulators;
       items.push({
         id, deps, op: 'MAC', channel: channel(), banks: rng() < 0.6 ? 'all' : ([int(m.org.bankGroups), int(m.org.banksPerGroup)] as [number, number]),
-        row: r, col, cols: Math.min(width, cols - col), rows, segments, lastSegments: 1 + int(segments), readout: rng() < 0.5,
+        row: r, col, cols: Math.min(width, cols - col), rows, segments, lastSegments: 1 + int(segments), readout,
+        ...(readout ? { readoutGroup: 1 + int(acc) } : { acc: int(acc) }),
       });
-    } else if (u < 0.54) items.push({ id, deps, op: 'RD_MAC', channel: channel() });
-    else if (u < 0.58) items.push({ id, deps, op: 'WR_BIAS', channel: channel() });
+    } else if (u < 0.54) items.push({ id, deps, op: 'RD_MAC', channel: channel(), acc: int(system.pu.accumulators) });
+    else if (u < 0.58) items.push({ id, deps, op: 'WR_BIAS', channel: channel(), acc: int(system.pu.accumulators) });
     else if (u < 0.76) {
       const col = int(cols);
       const b = bank();
@@ -90,14 +95,15 @@ function expectClean(records: CommandRecord[], system: SystemSpec): void {
 const noLabel = (s: PimStats) => ({ ...s, fidelity: undefined });
 
 for (const system of SYSTEMS) {
-  describe(`${system.name} (refresh ${system.memory.controller.refresh})`, () => {
+  describe(`${system.name}${system === VARIANT ? ' (4 accumulators, nMODCH 9)' : ''} (refresh ${system.memory.controller.refresh})`, () => {
     it('refresh is on, so runs cross refresh intervals', () => {
       expect(system.memory.controller.refresh).toBe('all-bank');
     });
 
     // hbm-pim spreads instructions over 16 channels and refreshes every 3900 cycles: longer programs.
     const length = system.name === 'pim-gpt' ? 150 : 400;
-    const programs = Array.from({ length: 10 }, (_, k) => randomProgram(system, (k + 1) * 7919 + (system.name === 'pim-gpt' ? 0 : 1), length));
+    const variant = system === VARIANT ? 2 : 0;
+    const programs = Array.from({ length: variant ? 5 : 10 }, (_, k) => randomProgram(system, (k + 1) * 7919 + (system.name === 'pim-gpt' ? variant : 1), length));
 
     programs.forEach((prog, k) => {
       it(`random program ${k + 1}: the log passes the checker; fast and command agree on cycles and commands`, () => {
@@ -126,7 +132,7 @@ for (const system of SYSTEMS) {
       }
     });
 
-    const rng = mulberry32(system.name === 'pim-gpt' ? 101 : 202);
+    const rng = mulberry32(system === VARIANT ? 303 : system.name === 'pim-gpt' ? 101 : 202);
     const shapes: [number, number][] = [[1, 1], [17, 33], [256, 256], [129, 2049], [4096, 4096]];
     for (let k = 0; k < 6; k++) shapes.push([1 + Math.floor(rng() * 2500), 1 + Math.floor(rng() * 5000)]);
     for (const [M, K] of shapes) {

@@ -3,8 +3,11 @@
  * every command's cycle computed by hand from the preset values (written out beside each case).
  *
  * pim-gpt (gddr6-aim, tCK 0.5 ns): nBL 2, nCL 50, nCWL 6, nRCDMAC 56, nRP 32, nRAS 54, nRC 89,
- * nRTP 12, nRDMAC 12, nCCDS 2, nWTRS 9, nRFC 210, nREFI 3333; derived MAC16 spacing 2 (1 GHz PU)
- * and link 2 cycles per 32 B (32 GB/s).
+ * nRTP 12, nRDMAC 2, nCCDS 2, nWTRS 9, nRFC 210, nREFI 3333, nMODCH 32, nCLREG 0, nRTWREG 5, nCWLREG 1; one
+ * command per cycle; derived MAC16 spacing 2 (1 GHz PU) and link 2 cycles per 32 B (32 GB/s).
+ * Register mode: WRGB, WRBIAS and RDMAC16 only in register mode, the rest in bank mode; a channel
+ * starts in bank mode; a TMOD goes out when the command needing it could issue (its own bound:
+ * nMODCH after the previous TMOD), and every command waits nMODCH after it.
  * hbm-pim (hbm2-pim, tCK 1 ns): nRCDMAC 14, nRP 14, nRAS 34, nRC 48, nRTP 4, nRDMAC 8; derived MAC16
  * spacing 7 (300 MHz PU shared by 2 banks).
  *
@@ -48,7 +51,8 @@ describe('pim-gpt: hand-computed command sequences', () => {
   const t = sys.memory.timing;
 
   it('the preset holds the values the cases are computed from', () => {
-    expect(t).toMatchObject({ nBL: 2, nCL: 50, nCWL: 6, nRCDMAC: 56, nRP: 32, nRAS: 54, nRC: 89, nRTP: 12, nRDMAC: 12, nCCDS: 2, nWTRS: 9, nRFC: 210, nREFI: 3333 });
+    expect(t).toMatchObject({ nBL: 2, nCL: 50, nCWL: 6, nRCDMAC: 56, nRP: 32, nRAS: 54, nRC: 89, nRTP: 12, nRDMAC: 2, nCCDS: 2, nWTRS: 9, nRFC: 210, nREFI: 3333, nMODCH: 32, nCLREG: 0, nRTWREG: 5, nCWLREG: 1 });
+    expect(sys.memory.registerMode).toEqual({ switch: 'TMOD', commands: ['WRGB', 'WRBIAS', 'RDMAC16'] });
     expect(sys.pu.macSpacingCycles).toBe(2);
     expect(sys.linkCyclesPerAccess).toBe(2);
   });
@@ -63,36 +67,48 @@ describe('pim-gpt: hand-computed command sequences', () => {
       { id: 'm3', op: 'MAC', channel: 0, banks: 'all', row: 9, col: 6, cols: 1, deps: ['gb2'] },
       { id: 'r2', op: 'RD_MAC', channel: 0, deps: ['m3'] },
     ]);
-    // WRGB x4 (128 B / 32 B) every max(nBL, link) = 2 cycles: 0, 2, 4, 6.
-    // ACT16 on the next command-bus cycle, 7; the first MAC16 nRCDMAC later: 7 + 56 = 63
-    //   (WRGB -> MAC16 needs only 6 + nCWL + nBL = 14); then every 2: 63 .. 77.
-    // RDMAC16: last MAC16 + nRDMAC = 77 + 12 = 89.
-    // PREA: max(last MAC16 + nRTP = 89, ACT16 + nRAS = 61, bus after RDMAC16 = 90) = 90.
-    // ACT16: max(PREA + nRP = 122, ACT16 + nRC = 96) = 122; MAC16 at 122 + 56 = 178, 180.
-    // WRGB x2 right after: 181, 183. The row-9 MAC hits: max(183 + nCWL + nBL = 191, 180 + 2) = 191.
-    // RDMAC16: max(191 + nRDMAC = 203, WRGB -> RDMAC16 183 + nCWL + nBL + nWTRS = 200) = 203.
+    // TMOD 0 (bank -> register); WRGB x4 (128 B / 32 B) nMODCH later, every max(nBL, link) = 2: 32 .. 38.
+    // m1: TMOD on the next command-bus cycle, 39 (ACT16 could issue there); ACT16 39 + 32 = 71;
+    //   MAC16 from 71 + nRCDMAC = 127 every 2: 127 .. 141 (WRGB -> MAC16 needs only 38 + 3).
+    // r1: RDMAC16 could issue at 141 + nRDMAC = 143: TMOD 143, RDMAC16 175.
+    // m2 (row 9): PREA could issue at max(141 + nRTP = 153, 71 + nRAS = 125, bus 176) = 176: TMOD 176
+    //   (the last TMOD + 32 = 175), PREA 208; ACT16 max(208 + nRP = 240, 71 + nRC = 160) = 240;
+    //   MAC16 296, 298.
+    // gb2: WRGB could issue at 299 (RDMAC16 -> WRGB nRTWREG: 180): TMOD 299, WRGB 331, 333.
+    // m3 (row 9 hits): MAC16 could issue at 333 + nCWLREG + nBL = 336: TMOD 336, MAC16 368.
+    // r2: RDMAC16 could issue at 368 + nRDMAC = 370 (WRGB -> RDMAC16: 333 + 1 + 2 + nWTRS = 345):
+    //   TMOD 370 (336 + 32 = 368), RDMAC16 402.
     expect(log.map((c) => `${c.cmd}@${c.cycle}`)).toEqual([
-      ...seq(0, 4, 2).map((c) => `WRGB@${c}`),
-      'ACT16@7',
-      ...seq(63, 8, 2).map((c) => `MAC16@${c}`),
-      'RDMAC16@89',
-      'PREA@90',
-      'ACT16@122',
-      'MAC16@178', 'MAC16@180',
-      'WRGB@181', 'WRGB@183',
-      'MAC16@191',
-      'RDMAC16@203',
+      'TMOD@0',
+      ...seq(32, 4, 2).map((c) => `WRGB@${c}`),
+      'TMOD@39',
+      'ACT16@71',
+      ...seq(127, 8, 2).map((c) => `MAC16@${c}`),
+      'TMOD@143',
+      'RDMAC16@175',
+      'TMOD@176',
+      'PREA@208',
+      'ACT16@240',
+      'MAC16@296', 'MAC16@298',
+      'TMOD@299',
+      'WRGB@331', 'WRGB@333',
+      'TMOD@336',
+      'MAC16@368',
+      'TMOD@370',
+      'RDMAC16@402',
     ]);
     // Rows and columns as addressed.
     expect(log.filter((c) => c.cmd === 'MAC16').map((c) => `${c.row}:${c.col}`)).toEqual([
       ...seq(0, 8, 1).map((k) => `5:${k}`), '9:4', '9:5', '9:6',
     ]);
-    // The run ends when the last result is on the bus: 203 + nCL + nBL = 255.
-    expect(stats.cycles).toBe(255);
-    expect(stats.commands).toEqual({ WRGB: 6, ACT16: 2, MAC16: 11, RDMAC16: 2, PREA: 1 });
+    // The run ends when the last result is on the bus: 402 + nCLREG + nBL = 404.
+    expect(stats.cycles).toBe(404);
+    expect(stats.commands).toEqual({ WRGB: 6, ACT16: 2, MAC16: 11, RDMAC16: 2, PREA: 1, TMOD: 7 });
     // Bank columns 11 x 16 = 176; activations 2 x 16 = 32: hit rate 1 - 32 / 176.
     expect(stats.activations).toBe(32);
     expect(stats.rowHitRate).toBeCloseTo(1 - 32 / 176, 12);
+    // The wait after each of the 7 switches (nMODCH) is 'mode' time, averaged over the 8 channels.
+    expect(stats.breakdownNs.mode).toBe((7 * 32 * 0.5) / 8);
   });
 
   it('a MAC block: 2 rows x 2 segments with a readout after each segment', () => {
@@ -100,19 +116,41 @@ describe('pim-gpt: hand-computed command sequences', () => {
       { id: 'gb', op: 'WR_GB', channel: 0, bytes: 256 },
       { id: 'blk', op: 'MAC', channel: 0, banks: 'all', row: 20, col: 0, cols: 4, rows: 2, segments: 2, readout: true, deps: ['gb'] },
     ]);
-    // WRGB x8: 0 .. 14. ACT16 15; MAC16 15 + 56 = 71 .. 77 (cols 0-3); RDMAC16 77 + 12 = 89;
-    // MAC16 (cols 4-7) max(RDMAC16 + nCCDS = 91, bus 90) = 91 .. 97; RDMAC16 97 + 12 = 109.
-    // Row 21: PREA max(97 + nRTP = 109, bus 110) = 110; ACT16 110 + nRP = 142; MAC16 198 .. 204;
-    // RDMAC16 216; MAC16 218 .. 224; RDMAC16 236. Done at 236 + nCL + nBL = 288.
+    // TMOD 0; WRGB x8: 32 .. 46. TMOD 47; ACT16 79; MAC16 79 + 56 = 135 .. 141 (cols 0-3);
+    // TMOD 143 (141 + nRDMAC), RDMAC16 175; TMOD 177 (RDMAC16 -> MAC16 nCCDS), MAC16 (cols 4-7)
+    // 209 .. 215; TMOD 217, RDMAC16 249.
+    // Row 21: PREA could issue at max(215 + nRTP = 227, bus 250): TMOD 250, PREA 282; ACT16 314;
+    // MAC16 370 .. 376; TMOD 378, RDMAC16 410; TMOD 412, MAC16 444 .. 450; TMOD 452, RDMAC16 484.
+    // Done at 484 + nCLREG + nBL = 486.
     expect(log.map((c) => `${c.cmd}@${c.cycle}`)).toEqual([
-      ...seq(0, 8, 2).map((c) => `WRGB@${c}`),
-      'ACT16@15', ...seq(71, 4, 2).map((c) => `MAC16@${c}`), 'RDMAC16@89', ...seq(91, 4, 2).map((c) => `MAC16@${c}`), 'RDMAC16@109',
-      'PREA@110', 'ACT16@142', ...seq(198, 4, 2).map((c) => `MAC16@${c}`), 'RDMAC16@216', ...seq(218, 4, 2).map((c) => `MAC16@${c}`), 'RDMAC16@236',
+      'TMOD@0', ...seq(32, 8, 2).map((c) => `WRGB@${c}`),
+      'TMOD@47', 'ACT16@79', ...seq(135, 4, 2).map((c) => `MAC16@${c}`), 'TMOD@143', 'RDMAC16@175',
+      'TMOD@177', ...seq(209, 4, 2).map((c) => `MAC16@${c}`), 'TMOD@217', 'RDMAC16@249',
+      'TMOD@250', 'PREA@282', 'ACT16@314', ...seq(370, 4, 2).map((c) => `MAC16@${c}`), 'TMOD@378', 'RDMAC16@410',
+      'TMOD@412', ...seq(444, 4, 2).map((c) => `MAC16@${c}`), 'TMOD@452', 'RDMAC16@484',
     ]);
     expect(log.filter((c) => c.cmd === 'MAC16').map((c) => `${c.row}:${c.col}`)).toEqual([
       ...seq(0, 8, 1).map((k) => `20:${k}`), ...seq(0, 8, 1).map((k) => `21:${k}`),
     ]);
-    expect(stats.cycles).toBe(288);
+    expect(stats.cycles).toBe(486);
+  });
+
+  it('the same block in readout groups of 2: both segments of a row MACed, then read together', () => {
+    const { stats, log } = run(sys, [
+      { id: 'gb', op: 'WR_GB', channel: 0, bytes: 256 },
+      { id: 'blk', op: 'MAC', channel: 0, banks: 'all', row: 20, col: 0, cols: 4, rows: 2, segments: 2, readout: true, readoutGroup: 2, deps: ['gb'] },
+    ]);
+    // As above to the first MAC16 run, 135 .. 141; the second segment follows at the MAC16
+    // spacing, 143 .. 149; TMOD 151, RDMAC16 x2 183, 185 (nBL apart).
+    // Row 21: PREA could issue at max(149 + nRTP = 161, bus 186): TMOD 186, PREA 218; ACT16 250;
+    // MAC16 306 .. 320; TMOD 322, RDMAC16 354, 356. Done at 356 + 2 = 358: 4 switches fewer.
+    expect(log.map((c) => `${c.cmd}@${c.cycle}`)).toEqual([
+      'TMOD@0', ...seq(32, 8, 2).map((c) => `WRGB@${c}`),
+      'TMOD@47', 'ACT16@79', ...seq(135, 8, 2).map((c) => `MAC16@${c}`), 'TMOD@151', 'RDMAC16@183', 'RDMAC16@185',
+      'TMOD@186', 'PREA@218', 'ACT16@250', ...seq(306, 8, 2).map((c) => `MAC16@${c}`), 'TMOD@322', 'RDMAC16@354', 'RDMAC16@356',
+    ]);
+    expect(stats.cycles).toBe(358);
+    expect(stats.commands.TMOD).toBe(5);
   });
 
   it('a MAC block with a segment stride MACs each segment from its own start column', () => {
@@ -139,7 +177,8 @@ describe('pim-gpt: hand-computed command sequences', () => {
     const slow = loadSystem('pim-gpt', ['link.bandwidthPerChannel="8 GB/s"']);
     expect(slow.linkCyclesPerAccess).toBe(8);
     const { log } = run(slow, [{ id: 'gb', op: 'WR_GB', channel: 0, bytes: 128 }]);
-    expect(times(log, 'WRGB')).toEqual([0, 8, 16, 24]);
+    // After the switch to register mode at 0 and nMODCH.
+    expect(times(log, 'WRGB')).toEqual([32, 40, 48, 56]);
   });
 
   it('MAC16 spacing follows the PU clock: at 250 MHz one column takes 4 ns = 8 cycles', () => {
@@ -197,9 +236,9 @@ describe('channels run in parallel; dependencies cross them', () => {
       { id: 'm', op: 'MAC', channel: 'all', banks: 'all', row: 0, col: 0, cols: 2, deps: ['gb'] },
       { id: 'r', op: 'RD_MAC', channel: 'all', deps: ['m'] },
     ]);
-    // WRGB 0, 2; ACT16 3; MAC16 59, 61; RDMAC16 73; done 73 + 52 = 125.
-    expect(stats.cycles).toBe(125);
-    expect(stats.commands).toEqual({ WRGB: 16, ACT16: 8, MAC16: 16, RDMAC16: 8 });
+    // TMOD 0, WRGB 32, 34; TMOD 35, ACT16 67; MAC16 123, 125; TMOD 127, RDMAC16 159; done 159 + 2 = 161.
+    expect(stats.cycles).toBe(161);
+    expect(stats.commands).toEqual({ WRGB: 16, ACT16: 8, MAC16: 16, RDMAC16: 8, TMOD: 24 });
     expect(new Set(stats.perChannel.map((c) => c.busyNs)).size).toBe(1);
   });
 
@@ -210,8 +249,9 @@ describe('channels run in parallel; dependencies cross them', () => {
       { id: 'gb1', op: 'WR_GB', channel: 1, bytes: 32, deps: ['r0'] },
     ];
     runProgram(sys, buildProgram(items, sys), { fidelity: 'command', onCommand: (cmd, ch, _r, _g, _b, _row, _col, cycle) => { if (ch === 1) log1.push(cycle); } });
-    // RDMAC16 at 0; its data is on the host at 0 + nCL + nBL = 52, so the WRGB on channel 1 issues at 52.
-    expect(log1).toEqual([52]);
+    // TMOD 0, RDMAC16 32; its data is on the host at 32 + nCLREG + nBL = 34, so channel 1 switches
+    // to register mode at 34 and writes the global buffer at 66.
+    expect(log1).toEqual([34, 66]);
   });
 
   it('the ASIC runs a reduce after the readouts it depends on', () => {
@@ -220,8 +260,8 @@ describe('channels run in parallel; dependencies cross them', () => {
       { id: 'sum', op: 'ASIC', kind: 'reduce', elements: 128, deps: ['r'] },
     ];
     const stats = runProgram(sys, buildProgram(items, sys));
-    // The reduce starts at 52 and takes asicBusyNs; the run ends when it does.
+    // The reduce starts when the results are on the host, 32 + 2 = 34, and takes asicBusyNs.
     expect(stats.asicBusyNs).toBeGreaterThan(0);
-    expect(stats.ns).toBeCloseTo(52 * 0.5 + stats.asicBusyNs, 6);
+    expect(stats.ns).toBeCloseTo(34 * 0.5 + stats.asicBusyNs, 6);
   });
 });

@@ -121,7 +121,7 @@ describe('invalid presets name the file and the field', () => {
 
   it('an unknown command in a rule', () => {
     const f = gddr6Variant('bad-rule', (p) => p.rules.push({ from: 'ACTT', to: 'RD', scope: 'bank', cycles: 1 }));
-    expect(errorOf(() => loadMemory(f)).message).toMatch(/bad-rule\.json: invalid memory preset: field rules\.\d+\.from = "ACTT": expected one of: "ACT", "PRE", .*"WRBIAS", "\*" or an array$/);
+    expect(errorOf(() => loadMemory(f)).message).toMatch(/bad-rule\.json: invalid memory preset: field rules\.\d+\.from = "ACTT": expected one of: "ACT", "PRE", .*"WRBIAS", "TMOD", "\*" or an array$/);
   });
 });
 
