@@ -94,7 +94,6 @@ class Frontend implements Component {
   }
 
   slotFree(channel: number, now: number): void {
-    this.served++;
     if (this.blockedOn === channel) {
       this.blockedOn = -1;
       this.waker.request(now);
@@ -117,6 +116,7 @@ export function replay(spec: MemorySpec, stream: RequestStream, opts: ReplayOpti
       onCommand: opts.onCommand,
       everyCycle: opts.everyCycle,
       onSlotFree: (c, now) => frontend!.slotFree(c, now),
+      onServed: () => frontend!.served++,
     }));
   }
   const name = opts.frontend ?? DEFAULT_FRONTEND;

@@ -15,6 +15,8 @@ export const TIMING_KEYS = [
   'nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS', 'nRC', 'nCCDS', 'nCCDL',
   'nRRDS', 'nRRDL', 'nFAW', 'nWR', 'nWTRS', 'nWTRL', 'nRTP', 'nRTW',
   'nRFC', 'nRFCpb', 'nREFI', 'nREFIpb', 'nRREFD',
+  // Rank-to-rank switching: idle data-bus clocks between bursts of two ranks
+  'nRTRS',
   // PIM (AiM): activate-to-MAC, MAC-to-result-read latency
   'nRCDMAC', 'nRDMAC',
 ] as const;
@@ -45,8 +47,12 @@ export function timingReads(expr: number | string): TimingKey[] {
   return terms(expr).map((t) => t.term).filter(isTimingKey);
 }
 
-/** Evaluates "nCL + nBL + 2 - nCWL" with resolved values; `where` names the field in errors. */
-export function evalExpr(expr: number | string, timing: Partial<Record<TimingKey, number>>, where: string, what = 'rule'): number {
+/**
+ * Evaluates "nCL + nBL + 2 - nCWL" with resolved values; `where` names the field in errors. A
+ * negative result is an error, unless `negativeIsZero` (a difference of two data latencies, such as
+ * a rank switch's, that comes out negative constrains nothing).
+ */
+export function evalExpr(expr: number | string, timing: Partial<Record<TimingKey, number>>, where: string, what = 'rule', negativeIsZero = false): number {
   if (typeof expr === 'number') return expr;
   let sum = 0;
   for (const { sign, term } of terms(expr)) {
@@ -59,6 +65,7 @@ export function evalExpr(expr: number | string, timing: Partial<Record<TimingKey
     } else throw new InputError(`unknown timing name "${term}" (known: ${TIMING_KEYS.join(', ')})`, where);
     sum += sign * v;
   }
+  if (sum < 0 && negativeIsZero) return 0;
   if (sum < 0) throw new InputError(`"${expr}" evaluates to ${sum} cycles; a constraint cannot be negative`, where);
   return sum;
 }

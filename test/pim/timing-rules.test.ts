@@ -55,14 +55,20 @@ function nodes(spec: MemorySpec, scope: Scope, cmd: CommandName, t: Bank): Set<s
 }
 
 function shares(spec: MemorySpec, r: ResolvedRule, p: CommandName, tp: Bank, c: CommandName, tc: Bank): boolean {
+  if (r.scope === 'other-rank') return false; // one rank: no rank switch
   const a = nodes(spec, r.scope, p, tp);
   return [...nodes(spec, r.scope, c, tc)].some((n) => a.has(n));
 }
 
-/** The expected P -> C distance and the rules that give it (all applicable pair rules, max). */
+/**
+ * The expected P -> C distance and the rules that give it (all applicable pair rules, max), at
+ * least P's occupancy of its command bus when C is on the same bus.
+ */
 function expectedGap(spec: MemorySpec, p: CommandName, tp: Bank, c: CommandName, tc: Bank): { cycles: number; binding: ResolvedRule[] } {
   const applicable = spec.rules.filter((r) => r.kind === 'pair' && r.from.includes(p) && r.to.includes(c) && shares(spec, r, p, tp, c, tc));
-  const cycles = Math.max(0, ...applicable.map((r) => r.cycles));
+  const b = spec.buses;
+  const bus = b.busOf[COMMAND_ID[p]] === b.busOf[COMMAND_ID[c]] ? b.cycles[COMMAND_ID[p]] : 0;
+  const cycles = Math.max(bus, ...applicable.map((r) => r.cycles));
   return { cycles, binding: applicable.filter((r) => r.cycles === cycles) };
 }
 
