@@ -93,7 +93,8 @@ function setup(p: CommandName, c: CommandName): CommandRecord[] {
 }
 
 const timingViolations = (records: CommandRecord[], spec: MemorySpec) => {
-  const state = new Set<string>(Object.values(STATE_RULES));
+  // The command bus is a timing constraint: it stays in.
+  const state = new Set<string>(Object.values(STATE_RULES).filter((r) => r !== STATE_RULES.bus));
   return checkCommandLog(records, spec).filter((v) => !state.has(v.rule));
 };
 
@@ -160,7 +161,10 @@ for (const name of ['pim-gpt', 'hbm-pim'] as const) {
         const ok = timingViolations(atLimit, spec);
         if (ok.length) wrong.push(`${p} -> ${c} (${place}) at +${cycles}: ${ok.map((v) => v.message).join('; ')}`);
         const bad = timingViolations(early, spec).filter((v) => v.line === early.length + 1);
-        if (!bad.some((v) => spec.rules.some((r) => r.text === v.rule && r.cycles === cycles))) {
+        const busGap = spec.buses.busOf[COMMAND_ID[p]] === spec.buses.busOf[COMMAND_ID[c]] ? spec.buses.cycles[COMMAND_ID[p]] : 0;
+        const named = (v: { rule: string }) => spec.rules.some((r) => r.text === v.rule && r.cycles === cycles) || (v.rule === STATE_RULES.bus && busGap === cycles);
+        // Gap 0: a row and a column command of HBM's two buses may share a clock; nothing is earlier.
+        if (cycles > 0 && !bad.some(named)) {
           wrong.push(`${p} -> ${c} (${place}) at +${cycles - 1}: expected a violation of a ${cycles}-cycle rule, got ${JSON.stringify(bad.map((v) => v.rule))}`);
         }
         if (checkCommandLog(atLimit, spec).length === 0) stateLegal++;
