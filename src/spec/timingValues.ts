@@ -17,6 +17,8 @@ export const TIMING_KEYS = [
   'nRFC', 'nRFCpb', 'nREFI', 'nREFIpb', 'nRREFD',
   // Rank-to-rank switching: idle data-bus clocks between bursts of two ranks
   'nRTRS',
+  // LPDDR5: all-bank precharge time, precharge-to-precharge, per-bank refresh to per-bank refresh
+  'nRPab', 'nPPD', 'nPBR2PBR',
   // PIM (AiM): activate-to-MAC, MAC-to-result-read latency
   'nRCDMAC', 'nRDMAC',
 ] as const;
