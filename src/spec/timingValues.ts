@@ -21,6 +21,8 @@ export const TIMING_KEYS = [
   'nRPab', 'nPPD', 'nPBR2PBR',
   // PIM (AiM): activate-to-MAC, MAC-to-result-read latency
   'nRCDMAC', 'nRDMAC',
+  // PIM: all-bank MAC to all-bank MAC under a DRAM power budget (AttAcc's nCCDAB)
+  'nCCDAB',
 ] as const;
 export type TimingKey = (typeof TIMING_KEYS)[number];
 
