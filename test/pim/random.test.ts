@@ -1,5 +1,5 @@
 /**
- * Seeded random programs and random GEMV shapes on pim-gpt and hbm-pim, refresh on:
+ * Seeded random programs and random GEMV shapes on pim-gpt, hbm-pim, hbm3-pim and lpddr5-pim, refresh on:
  * - fidelity: 'fast' and 'command' give identical statistics (cycles, command counts, breakdown,
  *   everything but the fidelity label), and, with a command log, identical logs;
  * - protocol: every command log passes the independent protocol checker against system.memory
@@ -16,7 +16,7 @@ import { runProgram, type PimStats } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { mulberry32 } from '../../src/util/rng.js';
 
-const SYSTEMS = [loadSystem('pim-gpt'), loadSystem('hbm-pim')];
+const SYSTEMS = [loadSystem('pim-gpt'), loadSystem('hbm-pim'), loadSystem('hbm3-pim'), loadSystem('lpddr5-pim')];
 const ASIC_KINDS = ['softmax', 'layernorm', 'gelu', 'residual', 'reduce'] as const;
 
 /** A random program of n instructions; deps only on earlier ids, so it is acyclic. */

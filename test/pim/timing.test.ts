@@ -5,7 +5,7 @@
  * pim-gpt (gddr6-aim, tCK 0.5 ns): nBL 2, nCL 50, nCWL 6, nRCDMAC 56, nRP 32, nRAS 54, nRC 89,
  * nRTP 12, nRDMAC 12, nCCDS 2, nWTRS 9, nRFC 210, nREFI 3333; derived MAC16 spacing 2 (1 GHz PU)
  * and link 2 cycles per 32 B (32 GB/s).
- * hbm-pim (hbm2-pim, tCK 1 ns): nRCDMAC 14, nRP 14, nRAS 34, nRC 48, nRTP 4, nRDMAC 8; derived MAC16
+ * hbm-pim (hbm2-pim, tCK 1 ns): nRCDMAC 14, nRP 14, nRAS 34, nRC 48, nRTP 5, nRDMAC 8; derived MAC16
  * spacing 7 (300 MHz PU shared by 2 banks).
  *
  * Both fidelities must log the same commands at the same cycles.
@@ -171,7 +171,7 @@ describe('hbm-pim: hand-computed command sequences', () => {
   const sys = loadSystem('hbm-pim');
 
   it('the preset holds the values the cases are computed from', () => {
-    expect(sys.memory.timing).toMatchObject({ nRCDMAC: 14, nRP: 14, nRAS: 34, nRC: 48, nRTP: 4, nRDMAC: 8, nBL: 2, nCL: 14 });
+    expect(sys.memory.timing).toMatchObject({ nRCDMAC: 14, nRP: 14, nRAS: 34, nRC: 48, nRTP: 5, nRDMAC: 8, nBL: 2, nCL: 14 });
     expect(sys.pu.macSpacingCycles).toBe(7);
   });
 
@@ -181,7 +181,7 @@ describe('hbm-pim: hand-computed command sequences', () => {
       { id: 'm2', op: 'MAC', channel: 0, banks: 'all', row: 2, col: 0, cols: 1, deps: ['m1'] },
       { id: 'r', op: 'RD_MAC', channel: 0, deps: ['m2'] },
     ]);
-    // ACT16 0; MAC16 14, 21, 28; PREA max(28 + nRTP = 32, 0 + nRAS = 34) = 34; ACT16 max(34 + nRP,
+    // ACT16 0; MAC16 14, 21, 28; PREA max(28 + nRTP = 33, 0 + nRAS = 34) = 34; ACT16 max(34 + nRP,
     // 0 + nRC) = 48; MAC16 62; RDMAC16 62 + nRDMAC = 70; done 70 + nCL + nBL = 86.
     expect(log.map((c) => `${c.cmd}@${c.cycle}`)).toEqual(['ACT16@0', 'MAC16@14', 'MAC16@21', 'MAC16@28', 'PREA@34', 'ACT16@48', 'MAC16@62', 'RDMAC16@70']);
     expect(stats.cycles).toBe(86);
