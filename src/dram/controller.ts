@@ -18,13 +18,16 @@
  * cycle c gets its first command at c + 1 at the earliest (it is decoded and queued in cycle c).
  */
 import { COMMAND_ID } from './commands.js';
-import { ChannelTiming, CLOSED } from './timing.js';
-import { RequestQueue, HIT, MISS, CONFLICT } from './requestQueue.js';
+import { ChannelTiming, CLOSED as CLOSED_ROW } from './timing.js';
+import { RequestQueue, HIT as HIT_, MISS as MISS_, CONFLICT as CONFLICT_ } from './requestQueue.js';
 import { ActiveRequests } from './activeRequests.js';
 import { ChannelStats } from './channelStats.js';
 import { createScheduler, type Scheduler, type SchedulerContext } from './schedulers/index.js';
 import { Waker, type Component, type Engine } from '../sim/engine.js';
 import type { MemorySpec } from '../spec/memory.js';
+
+// Module-local copies: imported bindings are getters under some loaders (tsx), and these are read in the hot loop.
+const CLOSED = CLOSED_ROW, HIT = HIT_, MISS = MISS_, CONFLICT = CONFLICT_;
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const REFAB = COMMAND_ID.REFab, REFPB = COMMAND_ID.REFpb;
@@ -39,10 +42,12 @@ export interface ControllerOptions {
    * it to show that sleeping until the next possible command skips nothing.
    */
   readonly everyCycle?: boolean;
-  /** Called when a queue entry frees (at the column command, or at the ACT with activatedEntry "free"), so a blocked front end can retry. */
-  readonly onSlotFree?: (channel: number, cycle: number) => void;
-  /** Called when a request's column command issues (the request is served). */
-  readonly onServed?: (channel: number, cycle: number) => void;
+  /**
+   * Called when a request is served (its column command issued; `freed`: its queue entry frees
+   * with it) and, with `served` false, when an ACT frees an entry (activatedEntry "free"), so a
+   * blocked front end can retry.
+   */
+  readonly onRelease?: (channel: number, cycle: number, served: boolean, freed: boolean) => void;
 }
 
 export class ChannelController implements Component, SchedulerContext {
@@ -75,6 +80,8 @@ export class ChannelController implements Component, SchedulerContext {
   /** Command buses of the channel, and commands issued so far (to see whether a pass issued). */
   private readonly buses: number;
   private issued = 0;
+  /** With several buses: queued requests whose row is not open (they need a row command). */
+  private nonHits = 0;
   /** 1 if the write-drain watermarks count activated requests too (writeModeCounts "all"). */
   private readonly countHeld: number;
   /** Whether an activated request keeps its queue entry until its column command. */
@@ -122,6 +129,7 @@ export class ChannelController implements Component, SchedulerContext {
     const tm = this.timing;
     const flat = tm.bankIndex(rank, group, bank);
     (isWrite ? this.writes : this.reads).push(rank, group, bank, flat, row, column, now);
+    if (this.buses > 1 && tm.openRow[flat] !== row) this.nonHits++;
     // Wake no earlier than this request's first command could issue: avoids idle wake-ups while
     // the controller already sleeps until an earlier-queued command becomes legal.
     const open = tm.openRow[flat];
@@ -155,7 +163,7 @@ export class ChannelController implements Component, SchedulerContext {
     // Another bus may still take a command this clock: run the order of service again while
     // passes issue (each issue occupies its bus, so at most one pass per bus issues).
     if (this.buses > 1) {
-      for (let k = 1; k < this.buses && this.issued > n && this.timing.busIdle(now); k++) {
+      for (let k = 1; k < this.buses && this.issued > n && this.timing.busIdle(now) && !this.futile(now); k++) {
         n = this.issued;
         this.step(now);
       }
@@ -297,6 +305,30 @@ export class ChannelController implements Component, SchedulerContext {
     this.nextRefreshBank = (this.nextRefreshBank + 1) % this.closePending.length;
   }
 
+  /** Queued (not activated) requests for `row` of bank f. */
+  private queuedFor(f: number, row: number): number {
+    if (row === CLOSED) return 0;
+    let n = 0;
+    const r = this.reads, w = this.writes;
+    for (let i = 0; i < r.length; i++) if (r.flat[i] === f && r.row[i] === row) n++;
+    for (let i = 0; i < w.length; i++) if (w.flat[i] === f && w.row[i] === row) n++;
+    return n;
+  }
+
+  /**
+   * Whether another pass this clock cannot issue: the buses of RD and WR are taken, so only row
+   * commands could follow, and nothing wants one (every queued request hits its open row, no
+   * refresh is owed, no closed-page precharge is pending). Saves the scan of a pass that would
+   * find nothing (a stream's every column command).
+   */
+  private futile(now: number): boolean {
+    const tm = this.timing;
+    if (this.nonHits > 0 || this.closedPage || this.bankOwes >= 0) return false;
+    if (!tm.busBusy(RD, now) || !tm.busBusy(WR, now)) return false;
+    for (let r = 0; r < this.rankOwes.length; r++) if (this.rankOwes[r]) return false;
+    return true;
+  }
+
   serve(q: RequestQueue, i: number, col: number, now: number): void {
     const rank = q.rank[i], group = q.group[i], bank = q.bank[i], f = q.flat[i];
     const row = q.row[i], column = q.column[i], arrival = q.arrival[i], outcome = q.outcome[i];
@@ -310,7 +342,7 @@ export class ChannelController implements Component, SchedulerContext {
     this.issue(ACT, q.rank[i], q.group[i], q.bank[i], q.row[i], -1, now);
     this.hitsSinceAct[f] = 0;
     this.active.take(q, i, q === this.writes);
-    if (!this.keepEntry) this.opts.onSlotFree?.(this.channel, now);
+    if (!this.keepEntry) this.opts.onRelease?.(this.channel, now, false, true);
   }
 
   precharge(q: RequestQueue, i: number, now: number): void {
@@ -337,12 +369,20 @@ export class ChannelController implements Component, SchedulerContext {
     }
     if (done > s.lastDataCycle) s.lastDataCycle = done;
     if (this.closedPage) this.closePending[f] = 1; // closed if nothing wants it (closeUnwanted)
-    this.opts.onServed?.(this.channel, now);
-    if (entry) this.opts.onSlotFree?.(this.channel, now);
+    this.opts.onRelease?.(this.channel, now, true, entry);
   }
 
   private issue(cmd: number, rank: number, group: number, bank: number, row: number, column: number, now: number): void {
     const tm = this.timing;
+    if (this.buses > 1) {
+      // Keep nonHits: a closing row turns its queued hits into misses, an opening row the reverse.
+      if (cmd === PRE) {
+        const f = tm.bankIndex(rank, group, bank);
+        this.nonHits += this.queuedFor(f, tm.openRow[f]);
+      } else if (cmd === PREA) {
+        for (let f = rank * tm.banksPerRank; f < (rank + 1) * tm.banksPerRank; f++) this.nonHits += this.queuedFor(f, tm.openRow[f]);
+      } else if (cmd === ACT) this.nonHits -= this.queuedFor(tm.bankIndex(rank, group, bank), row);
+    }
     tm.issue(cmd, rank, group, bank, row, now);
     this.issued++;
     this.stats.commands[cmd]++;

@@ -93,8 +93,9 @@ class Frontend implements Component {
     }
   }
 
-  slotFree(channel: number, now: number): void {
-    if (this.blockedOn === channel) {
+  release(channel: number, now: number, served: boolean, freed: boolean): void {
+    if (served) this.served++;
+    if (freed && this.blockedOn === channel) {
       this.blockedOn = -1;
       this.waker.request(now);
     }
@@ -115,8 +116,7 @@ export function replay(spec: MemorySpec, stream: RequestStream, opts: ReplayOpti
     controllers.push(new ChannelController(spec, ch, engine, {
       onCommand: opts.onCommand,
       everyCycle: opts.everyCycle,
-      onSlotFree: (c, now) => frontend!.slotFree(c, now),
-      onServed: () => frontend!.served++,
+      onRelease: (c, now, served, freed) => frontend!.release(c, now, served, freed),
     }));
   }
   const name = opts.frontend ?? DEFAULT_FRONTEND;

@@ -57,7 +57,6 @@ export class ChannelTiming {
   private readonly windows: Window[];
   /** Per level (channel, rank) and from-command: cycles before ANY command may follow. */
   private readonly anyCycles: [Int32Array, Int32Array];
-  private anyCh = 0;
   private readonly anyRank: Float64Array;
   /** Every per-node bound array, for shift() and relativeState(). */
   private readonly allBounds: Float64Array[];
@@ -150,7 +149,6 @@ export class ChannelTiming {
   /** Earliest cycle at which `cmd` may issue to the addressed target, by the rules alone. */
   earliest(cmd: number, rank: number, group: number, bank: number): number {
     let t = this.rCh[cmd];
-    if (this.anyCh > t) t = this.anyCh;
     let v = this.busFree[this.busOf[cmd]];
     if (v > t) t = v;
     v = this.rRank[rank * NC + cmd];
@@ -205,12 +203,11 @@ export class ChannelTiming {
   shift(delta: number): void {
     for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
-    this.anyCh += delta;
   }
 
   /** Length of relativeState()'s output. */
   get stateSize(): number {
-    let n = 1;
+    let n = 0;
     for (const a of this.allBounds) n += a.length;
     for (const w of this.windows) n += w.times.length + w.heads.length + w.filled.length;
     return n + this.openRow.length;
@@ -223,7 +220,6 @@ export class ChannelTiming {
    */
   relativeState(now: number, out: Float64Array): void {
     let k = 0;
-    out[k++] = this.anyCh > now ? this.anyCh - now : 0;
     for (const a of this.allBounds) {
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
@@ -261,7 +257,12 @@ export class ChannelTiming {
    * Schedulers use it to skip scanning a queue when nothing in the rank can issue yet.
    */
   rankBound(cmd: number, rank: number): number {
-    return Math.max(this.rCh[cmd], this.rRank[rank * NC + cmd], this.anyCh, this.anyRank[rank], this.busFree[this.busOf[cmd]]);
+    return Math.max(this.rCh[cmd], this.rRank[rank * NC + cmd], this.anyRank[rank], this.busFree[this.busOf[cmd]]);
+  }
+
+  /** Whether the bus of `cmd` is taken at `now`. */
+  busBusy(cmd: number, now: number): boolean {
+    return this.busFree[this.busOf[cmd]] > now;
   }
 
   /** Whether a command could still start at `now` on some bus (another one already did). */
@@ -293,8 +294,9 @@ export class ChannelTiming {
   issue(cmd: number, rank: number, group: number, bank: number, row: number, now: number): void {
     const u = this.updates[cmd];
     const reach = this.reach[cmd];
+    // A "* -> *" channel rule (one command per clock written as a rule) holds every bus.
     let any = now + this.anyCycles[0][cmd];
-    if (any > this.anyCh) this.anyCh = any;
+    if (any > now) for (let b = 0; b < this.busFree.length; b++) if (any > this.busFree[b]) this.busFree[b] = any;
     any = now + this.anyCycles[1][cmd];
     if (any > this.anyRank[rank]) this.anyRank[rank] = any;
     const bus = this.busOf[cmd];
