@@ -34,7 +34,10 @@ export class ActiveRequests {
     this.outcome = new Int8Array(banks);
   }
 
-  /** Move request i of `q` into the slot of its bank; its queue entry stays reserved. */
+  /**
+   * Move request i of `q` into the slot of its bank. It stays counted in q.held; whether it keeps
+   * its queue entry is the queue's (controller.activatedEntry).
+   */
   take(q: RequestQueue, i: number, isWrite: boolean): void {
     const f = q.flat[i];
     this.has[f] = 1;

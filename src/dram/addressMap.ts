@@ -26,7 +26,8 @@ export class AddressMap {
   constructor(spec: MemorySpec) {
     const o = spec.org;
     const sizes: Record<AddressField, number> = {
-      channel: o.channels, rank: o.ranks, bankgroup: o.bankGroups, bank: o.banksPerGroup, row: o.rows, column: spec.burstsPerRow,
+      // With pseudo-channels the rank field selects the rank slot (pseudo-channel and rank).
+      channel: o.channels, rank: spec.rankSlots, bankgroup: o.bankGroups, bank: o.banksPerGroup, row: o.rows, column: spec.burstsPerRow,
     };
     const order: AddressField[] = ['channel', 'rank', 'bankgroup', 'bank', 'row', 'column'];
     this.div = new Float64Array(6);

@@ -22,10 +22,21 @@
  * Register mode (presets with a registerMode, e.g. AiM): each channel starts in bank mode; the
  * switch command toggles it; the preset's register commands are legal only in register mode and
  * every other command only in bank mode. The switch's timing is an ordinary rule.
+ *
+ * A rule of scope `other-rank` (rank switching) relates a command to the earlier `from` commands of
+ * the *other* ranks of its pseudo-channel (those sharing its data bus): one time per (rule, rank)
+ * again, read for every such rank but its own. With pseudo-channels, a record's rank is its rank
+ * slot (MemorySpec.rankSlots: pseudo-channel x ranks + rank).
+ *
+ * Command buses (MemorySpec.buses) are checked apart from the rules: each command occupies its bus
+ * from its cycle for its bus cycles (HBM's ACT two), and no other command may start on that bus
+ * meanwhile, so two commands of one bus in one clock are a violation while a row and a column
+ * command of HBM's two buses may share a clock (two lines with the same cycle).
+ *
  * Memory is therefore bounded by the organization, and time is linear in the log length (times the
  * banks a multi-bank command reaches).
  */
-import type { MemorySpec, ResolvedRule, Scope } from '../spec/memory.js';
+import type { MemorySpec, ResolvedRule, RuleScope } from '../spec/memory.js';
 import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandBehaviour, type CommandName } from './commands.js';
 import { forEachCommand, type CommandRecord } from './commandLog.js';
 
@@ -42,6 +53,7 @@ export interface Violation {
 /** Names of the rules that are not timing rules of the preset. */
 export const STATE_RULES = {
   order: 'command order (cycles non-decreasing per channel)',
+  bus: 'command bus (one command at a time on each bus; a multi-cycle command holds its bus)',
   address: 'address (every field the command needs, within the organization)',
   closed: 'bank state (needs its bank(s) closed)',
   open: 'bank state (needs its bank(s) open)',
@@ -73,7 +85,9 @@ interface WindowState {
 /** Checks records one at a time, so a caller can check a log without holding it all. */
 export class ProtocolChecker {
   private readonly ch: number;
+  /** Rank slots per channel (pseudoChannels x ranks) and the ranks sharing one data bus. */
   private readonly ranks: number;
+  private readonly ranksPerBus: number;
   private readonly groups: number;
   private readonly banks: number;
   private readonly rows: number;
@@ -83,6 +97,13 @@ export class ProtocolChecker {
   private readonly pairFrom: PairState[][] = [];
   private readonly windowOf: WindowState[][] = [];
   private readonly lastCycle: Float64Array;
+  /** Per channel and bus: the first cycle the bus is free, and the command and line that hold it. */
+  private readonly busOf: readonly number[];
+  private readonly busCycles: readonly number[];
+  private readonly busNames: readonly string[];
+  private readonly busFree: Float64Array;
+  private readonly busLine: Int32Array;
+  private readonly busCmd: Uint8Array;
   /** Open row per bank (-1 closed), indexed like bank scope nodes; and the line that opened it. */
   private readonly openRow: Int32Array;
   private readonly openLine: Int32Array;
@@ -102,12 +123,17 @@ export class ProtocolChecker {
   constructor(spec: MemorySpec) {
     const o = spec.org;
     this.ch = o.channels;
-    this.ranks = o.ranks;
+    this.ranks = spec.rankSlots;
+    this.ranksPerBus = o.ranks;
     this.groups = o.bankGroups;
     this.banks = o.banksPerGroup;
     this.rows = o.rows;
     this.columns = o.columns;
     this.lastCycle = new Float64Array(this.ch).fill(-Infinity);
+    ({ busOf: this.busOf, cycles: this.busCycles, names: this.busNames } = spec.buses);
+    this.busFree = new Float64Array(this.ch * this.busNames.length).fill(-Infinity);
+    this.busLine = new Int32Array(this.busFree.length);
+    this.busCmd = new Uint8Array(this.busFree.length);
     const nBanks = this.nodeCount('bank');
     this.openRow = new Int32Array(nBanks).fill(-1);
     this.openLine = new Int32Array(nBanks);
@@ -143,17 +169,19 @@ export class ProtocolChecker {
     }
   }
 
-  private nodeCount(scope: Scope): number {
+  private nodeCount(scope: RuleScope): number {
     if (scope === 'channel') return this.ch;
+    if (scope === 'other-rank') return this.ch * this.ranks;
     const perRank = scope === 'rank' ? 1 : scope === 'bankgroup' ? this.groups : this.groups * this.banks;
     return this.ch * this.ranks * perRank;
   }
 
   /** The scope nodes a (validated) record is in, as the half-open index range [this.lo, this.hi). */
-  private nodes(r: CommandRecord, scope: Scope): void {
+  private nodes(r: CommandRecord, scope: RuleScope): void {
     if (scope === 'channel') return this.range(r.channel, 1);
     const rankNode = r.channel * this.ranks + r.rank;
-    if (scope === 'rank') return this.range(rankNode, 1);
+    // other-rank: a command is recorded at its own rank (checked against the others, see check()).
+    if (scope === 'rank' || scope === 'other-rank') return this.range(rankNode, 1);
     const reach = this.behaviour[r.command].reach;
     if (reach === 'none') return this.range(0, 0);
     if (reach === 'rank') {
@@ -216,11 +244,29 @@ export class ProtocolChecker {
       const since = this.modeLine[r.channel] ? `since the ${COMMAND_NAMES[this.switchCmd]} at line ${this.modeLine[r.channel]}` : 'from the start';
       out.push(violation(r, line, STATE_RULES.mode, `${r.command} needs ${name(this.modeOf[cmd])} mode but channel ${r.channel} is in ${name(this.mode[r.channel])} mode (${since})`));
     }
+    const bus = r.channel * this.busNames.length + this.busOf[cmd];
+    if (t < this.busFree[bus]) {
+      const held = this.busCycles[this.busCmd[bus]];
+      out.push(violation(r, line, STATE_RULES.bus,
+        `bus "${this.busNames[this.busOf[cmd]]}" is held by ${COMMAND_NAMES[this.busCmd[bus]]} at line ${this.busLine[bus]} until cycle ${this.busFree[bus]} (${held} clock${held > 1 ? 's' : ''})`));
+    }
+    if (t + this.busCycles[cmd] > this.busFree[bus]) {
+      this.busFree[bus] = t + this.busCycles[cmd];
+      this.busLine[bus] = line;
+      this.busCmd[bus] = cmd;
+    }
 
     for (const s of this.pairTo[cmd]) {
-      this.nodes(r, s.rule.scope);
       let worst = -1;
-      for (let n = this.lo; n < this.hi; n++) if (worst < 0 || s.last[n] > s.last[worst]) worst = n;
+      if (s.rule.scope === 'other-rank') {
+        // The other ranks of the command's pseudo-channel (the ranks sharing its data bus).
+        const own = r.channel * this.ranks + r.rank;
+        const first = own - (r.rank % this.ranksPerBus);
+        for (let n = first; n < first + this.ranksPerBus; n++) if (n !== own && (worst < 0 || s.last[n] > s.last[worst])) worst = n;
+      } else {
+        this.nodes(r, s.rule.scope);
+        for (let n = this.lo; n < this.hi; n++) if (worst < 0 || s.last[n] > s.last[worst]) worst = n;
+      }
       if (worst < 0) continue;
       const gap = t - s.last[worst];
       if (gap < s.rule.cycles) out.push(violation(r, line, s.rule.text, `${gap} < ${s.rule.cycles} cycles after ${COMMAND_NAMES[s.lastCmd[worst]]} at line ${s.lastLine[worst]}`));

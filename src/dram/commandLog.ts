@@ -5,7 +5,10 @@
  *   cycle,channel,rank,bankgroup,bank,row,column,command
  *   120,0,0,1,3,42,-,ACT
  *
- * `cycle` is the DRAM clock cycle the command was issued at. `bank` is the bank index WITHIN its
+ * `cycle` is the DRAM clock cycle the command was issued at (its first clock, for a command that
+ * holds its command bus longer, such as HBM's 2-cycle ACT). Commands of one channel issued in the
+ * same clock (a row and a column command on HBM's two buses) are two lines with the same cycle.
+ * With pseudo-channels, `rank` is the rank slot (pseudo-channel x ranks + rank). `bank` is the bank index WITHIN its
  * bank group. A field that does not apply to a command is `-` (-1 in a CommandRecord). Which
  * fields a command takes follows from its behaviour in COMMANDS (see `commandFields`):
  *   - channel and rank: always (WRGB, RDMAC16, WRBIAS use the rank they are sent to, usually 0);

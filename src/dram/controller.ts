@@ -3,9 +3,12 @@
  * (src/dram/schedulers/), open- or closed-page policy, write draining between watermarks, and
  * refresh.
  *
- * It is an engine component: it wakes at a cycle, issues at most one command (the command bus
- * carries one per clock), and asks to be woken at the next cycle anything could issue. Refresh
- * deadlines are wake-ups too, so refresh happens on time even across long idle stretches.
+ * It is an engine component: it wakes at a cycle, issues at most one command per command bus
+ * (MemorySpec.buses: one for DDR4/GDDR6/LPDDR5, a row and a column bus for HBM), and asks to be
+ * woken at the next cycle anything could issue. Refresh deadlines are wake-ups too, so refresh
+ * happens on time even across long idle stretches. With several buses, the order of service below
+ * runs again in the same clock after a command issued, as long as a bus is still free there
+ * (DRAMsim3's HBM dual issue: the second command is the best one the other bus can take).
  *
  * Order of service each cycle: an owed refresh; then the activated requests (ActiveRequests: a
  * request whose ACT issued is served before anything else, in read and write mode alike, and its
@@ -15,13 +18,16 @@
  * cycle c gets its first command at c + 1 at the earliest (it is decoded and queued in cycle c).
  */
 import { COMMAND_ID } from './commands.js';
-import { ChannelTiming, CLOSED } from './timing.js';
-import { RequestQueue, HIT, MISS, CONFLICT } from './requestQueue.js';
+import { ChannelTiming, CLOSED as CLOSED_ROW } from './timing.js';
+import { RequestQueue, HIT as HIT_, MISS as MISS_, CONFLICT as CONFLICT_ } from './requestQueue.js';
 import { ActiveRequests } from './activeRequests.js';
 import { ChannelStats } from './channelStats.js';
 import { createScheduler, type Scheduler, type SchedulerContext } from './schedulers/index.js';
 import { Waker, type Component, type Engine } from '../sim/engine.js';
 import type { MemorySpec } from '../spec/memory.js';
+
+// Module-local copies: imported bindings are getters under some loaders (tsx), and these are read in the hot loop.
+const CLOSED = CLOSED_ROW, HIT = HIT_, MISS = MISS_, CONFLICT = CONFLICT_;
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const REFAB = COMMAND_ID.REFab, REFPB = COMMAND_ID.REFpb;
@@ -36,8 +42,12 @@ export interface ControllerOptions {
    * it to show that sleeping until the next possible command skips nothing.
    */
   readonly everyCycle?: boolean;
-  /** Called when a queue entry frees, so a blocked front end can retry. */
-  readonly onSlotFree?: (channel: number, cycle: number) => void;
+  /**
+   * Called when a request is served (its column command issued; `freed`: its queue entry frees
+   * with it) and, with `served` false, when an ACT frees an entry (activatedEntry "free"), so a
+   * blocked front end can retry.
+   */
+  readonly onRelease?: (channel: number, cycle: number, served: boolean, freed: boolean) => void;
 }
 
 export class ChannelController implements Component, SchedulerContext {
@@ -67,6 +77,15 @@ export class ChannelController implements Component, SchedulerContext {
   private nextRefreshBank = 0;
   private readonly readDelay: number;
   private readonly writeDelay: number;
+  /** Command buses of the channel, and commands issued so far (to see whether a pass issued). */
+  private readonly buses: number;
+  private issued = 0;
+  /** With several buses: queued requests whose row is not open (they need a row command). */
+  private nonHits = 0;
+  /** 1 if the write-drain watermarks count activated requests too (writeModeCounts "all"). */
+  private readonly countHeld: number;
+  /** Whether an activated request keeps its queue entry until its column command. */
+  private readonly keepEntry: boolean;
 
   constructor(
     spec: MemorySpec,
@@ -78,8 +97,11 @@ export class ChannelController implements Component, SchedulerContext {
     const banks = spec.banksPerChannel;
     this.stats = new ChannelStats(banks);
     const c = spec.controller;
-    this.reads = new RequestQueue(c.queueDepth);
-    this.writes = new RequestQueue(c.queueDepth);
+    this.reads = new RequestQueue(c.queueDepth, c.activatedEntry === 'keep');
+    this.writes = new RequestQueue(c.queueDepth, c.activatedEntry === 'keep');
+    this.countHeld = c.writeModeCounts === 'all' ? 1 : 0;
+    this.keepEntry = c.activatedEntry === 'keep';
+    this.buses = spec.buses.names.length;
     this.active = new ActiveRequests(banks);
     this.hitsSinceAct = new Int32Array(banks);
     this.highMark = Math.max(1, Math.ceil(c.writeHighWatermark * c.queueDepth));
@@ -90,7 +112,7 @@ export class ChannelController implements Component, SchedulerContext {
     const t = spec.timing;
     this.refreshInterval = c.refresh === 'all-bank' ? t.nREFI! : c.refresh === 'per-bank' ? (t.nREFIpb ?? Math.floor(t.nREFI! / banks)) : Infinity;
     this.nextRefresh = this.refreshInterval;
-    this.rankOwes = new Int32Array(spec.org.ranks);
+    this.rankOwes = new Int32Array(spec.rankSlots);
     this.readDelay = t.nCL! + t.nBL!;
     this.writeDelay = t.nCWL! + t.nBL!;
     this.scheduler = createScheduler(this, c);
@@ -107,6 +129,7 @@ export class ChannelController implements Component, SchedulerContext {
     const tm = this.timing;
     const flat = tm.bankIndex(rank, group, bank);
     (isWrite ? this.writes : this.reads).push(rank, group, bank, flat, row, column, now);
+    if (this.buses > 1 && tm.openRow[flat] !== row) this.nonHits++;
     // Wake no earlier than this request's first command could issue: avoids idle wake-ups while
     // the controller already sleeps until an earlier-queued command becomes legal.
     const open = tm.openRow[flat];
@@ -114,7 +137,7 @@ export class ChannelController implements Component, SchedulerContext {
     const t = tm.earliest(cmd, rank, group, bank);
     // Next cycle if the newcomer switches between reading and write draining: the mode changes
     // at the first cycle its condition holds, however long the controller would otherwise sleep.
-    const flips = this.switchesMode(this.writes.occupancy, this.reads.occupancy);
+    const flips = this.switchesMode(this.writes.length + this.writes.held * this.countHeld, this.reads.length + this.reads.held * this.countHeld);
     this.waker.request(t > now && !flips ? t : now + 1);
   }
 
@@ -124,7 +147,7 @@ export class ChannelController implements Component, SchedulerContext {
   }
 
   get idle(): boolean {
-    return this.reads.occupancy === 0 && this.writes.occupancy === 0;
+    return this.reads.length + this.reads.held === 0 && this.writes.length + this.writes.held === 0;
   }
 
   wake(now: number): void {
@@ -135,7 +158,16 @@ export class ChannelController implements Component, SchedulerContext {
       else this.banksOwed++;
       this.nextRefresh += this.refreshInterval;
     }
+    let n = this.issued;
     const next = this.step(now);
+    // Another bus may still take a command this clock: run the order of service again while
+    // passes issue (each issue occupies its bus, so at most one pass per bus issues).
+    if (this.buses > 1) {
+      for (let k = 1; k < this.buses && this.issued > n && this.timing.busIdle(now) && !this.futile(now); k++) {
+        n = this.issued;
+        this.step(now);
+      }
+    }
     const refreshAt = this.nextRefresh;
     this.waker.request(this.opts.everyCycle ? now + 1 : next < refreshAt ? next : refreshAt);
   }
@@ -150,9 +182,10 @@ export class ChannelController implements Component, SchedulerContext {
       if (t < soonest) soonest = t;
     }
     // Write draining between watermarks; reads otherwise. Counted over the requests that have
-    // arrived before this cycle (and the activated ones), like everything else the scheduler sees.
+    // arrived before this cycle (and, with writeModeCounts "all", the activated ones), like
+    // everything else the scheduler sees.
     const vw = this.writes.visible(now), vr = this.reads.visible(now);
-    if (this.switchesMode(vw + this.writes.held, vr + this.reads.held)) this.writeMode = !this.writeMode;
+    if (this.switchesMode(vw + this.writes.held * this.countHeld, vr + this.reads.held * this.countHeld)) this.writeMode = !this.writeMode;
     // A request that arrived this cycle is seen from the next one (its own wake-up request may
     // have been absorbed by this one).
     if ((vw < this.writes.length || vr < this.reads.length) && now + 1 < soonest) soonest = now + 1;
@@ -235,7 +268,7 @@ export class ChannelController implements Component, SchedulerContext {
     const w = a.isWrite[best] === 1;
     a.release(best);
     (w ? this.writes : this.reads).held--;
-    this.complete(w ? WR : RD, a.rank[best], a.group[best], a.bank[best], best, a.row[best], a.column[best], a.arrival[best], a.outcome[best], now);
+    this.complete(w ? WR : RD, a.rank[best], a.group[best], a.bank[best], best, a.row[best], a.column[best], a.arrival[best], a.outcome[best], this.keepEntry, now);
     return now;
   }
 
@@ -272,11 +305,35 @@ export class ChannelController implements Component, SchedulerContext {
     this.nextRefreshBank = (this.nextRefreshBank + 1) % this.closePending.length;
   }
 
+  /** Queued (not activated) requests for `row` of bank f. */
+  private queuedFor(f: number, row: number): number {
+    if (row === CLOSED) return 0;
+    let n = 0;
+    const r = this.reads, w = this.writes;
+    for (let i = 0; i < r.length; i++) if (r.flat[i] === f && r.row[i] === row) n++;
+    for (let i = 0; i < w.length; i++) if (w.flat[i] === f && w.row[i] === row) n++;
+    return n;
+  }
+
+  /**
+   * Whether another pass this clock cannot issue: the buses of RD and WR are taken, so only row
+   * commands could follow, and nothing wants one (every queued request hits its open row, no
+   * refresh is owed, no closed-page precharge is pending). Saves the scan of a pass that would
+   * find nothing (a stream's every column command).
+   */
+  private futile(now: number): boolean {
+    const tm = this.timing;
+    if (this.nonHits > 0 || this.closedPage || this.bankOwes >= 0) return false;
+    if (!tm.busBusy(RD, now) || !tm.busBusy(WR, now)) return false;
+    for (let r = 0; r < this.rankOwes.length; r++) if (this.rankOwes[r]) return false;
+    return true;
+  }
+
   serve(q: RequestQueue, i: number, col: number, now: number): void {
     const rank = q.rank[i], group = q.group[i], bank = q.bank[i], f = q.flat[i];
     const row = q.row[i], column = q.column[i], arrival = q.arrival[i], outcome = q.outcome[i];
     q.remove(i);
-    this.complete(col, rank, group, bank, f, row, column, arrival, outcome, now);
+    this.complete(col, rank, group, bank, f, row, column, arrival, outcome, true, now);
   }
 
   activate(q: RequestQueue, i: number, now: number): void {
@@ -285,6 +342,7 @@ export class ChannelController implements Component, SchedulerContext {
     this.issue(ACT, q.rank[i], q.group[i], q.bank[i], q.row[i], -1, now);
     this.hitsSinceAct[f] = 0;
     this.active.take(q, i, q === this.writes);
+    if (!this.keepEntry) this.opts.onRelease?.(this.channel, now, false, true);
   }
 
   precharge(q: RequestQueue, i: number, now: number): void {
@@ -293,7 +351,7 @@ export class ChannelController implements Component, SchedulerContext {
   }
 
   /** Issue the column command of a request that has left its queue, and count it. */
-  private complete(col: number, rank: number, group: number, bank: number, f: number, row: number, column: number, arrival: number, outcome: number, now: number): void {
+  private complete(col: number, rank: number, group: number, bank: number, f: number, row: number, column: number, arrival: number, outcome: number, entry: boolean, now: number): void {
     const s = this.stats;
     if (outcome === 0 || outcome === HIT) s.rowHits++;
     else if (outcome === MISS) s.rowMisses++;
@@ -311,12 +369,22 @@ export class ChannelController implements Component, SchedulerContext {
     }
     if (done > s.lastDataCycle) s.lastDataCycle = done;
     if (this.closedPage) this.closePending[f] = 1; // closed if nothing wants it (closeUnwanted)
-    this.opts.onSlotFree?.(this.channel, now);
+    this.opts.onRelease?.(this.channel, now, true, entry);
   }
 
   private issue(cmd: number, rank: number, group: number, bank: number, row: number, column: number, now: number): void {
     const tm = this.timing;
+    if (this.buses > 1) {
+      // Keep nonHits: a closing row turns its queued hits into misses, an opening row the reverse.
+      if (cmd === PRE) {
+        const f = tm.bankIndex(rank, group, bank);
+        this.nonHits += this.queuedFor(f, tm.openRow[f]);
+      } else if (cmd === PREA) {
+        for (let f = rank * tm.banksPerRank; f < (rank + 1) * tm.banksPerRank; f++) this.nonHits += this.queuedFor(f, tm.openRow[f]);
+      } else if (cmd === ACT) this.nonHits -= this.queuedFor(tm.bankIndex(rank, group, bank), row);
+    }
     tm.issue(cmd, rank, group, bank, row, now);
+    this.issued++;
     this.stats.commands[cmd]++;
     const NC = this.stats.commands.length;
     if (cmd === PREA || cmd === REFAB) {

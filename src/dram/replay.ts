@@ -125,9 +125,9 @@ class Frontend implements Component {
     if (this.more) this.starved = true;
   }
 
-  slotFree(channel: number, now: number): void {
-    this.served++;
-    if (this.blockedOn === channel) {
+  release(channel: number, now: number, served: boolean, freed: boolean): void {
+    if (served) this.served++;
+    if (freed && this.blockedOn === channel) {
       this.blockedOn = -1;
       this.waker.request(now);
     }
@@ -188,7 +188,7 @@ function start(spec: MemorySpec, map: AddressMap, stream: RequestStream, opts: R
     controllers.push(new ChannelController(spec, ch, engine, {
       onCommand: opts.onCommand,
       everyCycle: opts.everyCycle,
-      onSlotFree: (c, now) => frontend!.slotFree(c, now),
+      onRelease: (c, now, served, freed) => frontend!.release(c, now, served, freed),
     }));
   }
   const name = opts.frontend ?? DEFAULT_FRONTEND;

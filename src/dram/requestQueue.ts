@@ -3,8 +3,9 @@
  * Queues are short (tens of entries), so removal by shifting keeps the order cheaply.
  *
  * A request whose row has been activated leaves the queue for its bank's slot in ActiveRequests
- * but keeps its queue entry reserved (`held`) until its column command issues, so capacity and
- * the write watermarks count it as before.
+ * and is counted in `held` until its column command issues. Whether it keeps its entry meanwhile
+ * (`controller.activatedEntry`: keep, so capacity counts it) or frees it at the ACT (free, as
+ * Ramulator 2.1's active buffer) is the queue's `keepHeld`.
  */
 export const HIT = 1, MISS = 2, CONFLICT = 3;
 
@@ -23,7 +24,14 @@ export class RequestQueue {
   /** Row-buffer outcome, fixed by the first command issued for the request (0 = none yet). */
   readonly outcome: Int8Array;
 
-  constructor(readonly capacity: number) {
+  /** 1 if held (activated) requests keep their entries, 0 if the ACT freed them. */
+  private readonly heldWeight: number;
+
+  constructor(
+    readonly capacity: number,
+    keepHeld = true,
+  ) {
+    this.heldWeight = keepHeld ? 1 : 0;
     this.rank = new Int32Array(capacity);
     this.group = new Int32Array(capacity);
     this.bank = new Int32Array(capacity);
@@ -35,12 +43,7 @@ export class RequestQueue {
   }
 
   get full(): boolean {
-    return this.length + this.held >= this.capacity;
-  }
-
-  /** Requests queued or held. */
-  get occupancy(): number {
-    return this.length + this.held;
+    return this.length + this.held * this.heldWeight >= this.capacity;
   }
 
   /**

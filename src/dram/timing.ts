@@ -11,10 +11,12 @@
  * channel scope and the rank scope of its rank only. The protocol checker uses the same reading.
  */
 import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandName } from './commands.js';
-import type { MemorySpec, Scope } from '../spec/memory.js';
+import type { MemorySpec, RuleScope } from '../spec/memory.js';
 
 const NC = NUM_COMMANDS; // module-local copy: imported bindings are getters under some loaders
-const LEVEL: Readonly<Record<Scope, number>> = { channel: 0, rank: 1, bankgroup: 2, bank: 3 };
+/** Level 4 (other-rank) bounds every rank of the channel but the issuing one. */
+const LEVEL: Readonly<Record<RuleScope, number>> = { channel: 0, rank: 1, bankgroup: 2, bank: 3, 'other-rank': 4 };
+const OTHER_RANK = 4;
 const REACH_BANK = 0, REACH_GROUP = 1, REACH_RANK = 2, REACH_NONE = 3;
 const REACH_ID = { bank: REACH_BANK, bankgroup: REACH_GROUP, rank: REACH_RANK, none: REACH_NONE } as const;
 
@@ -31,7 +33,10 @@ interface Window {
 }
 
 export class ChannelTiming {
+  /** Rank slots (pseudoChannels x ranks, MemorySpec.rankSlots). */
   readonly ranks: number;
+  /** Ranks per pseudo-channel: the ranks that share a data bus (other-rank rules). */
+  private readonly ranksPerBus: number;
   readonly groups: number; // bank groups per rank
   readonly banksPerGroup: number;
   readonly banksPerRank: number;
@@ -52,13 +57,16 @@ export class ChannelTiming {
   private readonly windows: Window[];
   /** Per level (channel, rank) and from-command: cycles before ANY command may follow. */
   private readonly anyCycles: [Int32Array, Int32Array];
-  private anyCh = 0;
   private readonly anyRank: Float64Array;
   /** Every per-node bound array, for shift() and relativeState(). */
   private readonly allBounds: Float64Array[];
   /** Window indexes per command id. */
   private readonly windowsOf: number[][];
   private readonly reach: Int8Array;
+  /** Command buses: the bus of each command, the clocks it occupies it, and when each bus is free. */
+  private readonly busOf: Int8Array;
+  private readonly busCycles: Int32Array;
+  private readonly busFree: Float64Array;
   /** Open row per bank (flat bank index rank*banksPerRank + group*banksPerGroup + bank), or CLOSED. */
   readonly openRow: Int32Array;
   /** Banks currently open per rank. */
@@ -66,26 +74,32 @@ export class ChannelTiming {
 
   constructor(spec: MemorySpec) {
     const o = spec.org;
-    this.ranks = o.ranks;
+    this.ranks = spec.rankSlots;
+    this.ranksPerBus = o.ranks;
     this.groups = o.bankGroups;
     this.banksPerGroup = o.banksPerGroup;
     this.banksPerRank = o.bankGroups * o.banksPerGroup;
-    const nodes = [1, o.ranks, o.ranks * o.bankGroups, o.ranks * this.banksPerRank];
+    const R = spec.rankSlots;
+    const nodes = [1, R, R * o.bankGroups, R * this.banksPerRank];
     this.ready = nodes.map((n) => new Float64Array(n * NUM_COMMANDS)) as ChannelTiming['ready'];
     [this.rCh, this.rRank, this.rGroup, this.rBank] = this.ready;
-    this.anyRank = new Float64Array(o.ranks);
-    this.rGroupAll = new Float64Array(o.ranks * NC);
-    this.rBankAllRank = new Float64Array(o.ranks * NC);
-    this.rBankAllGroup = new Float64Array(o.ranks * o.bankGroups * NC);
-    this.allBounds = [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup, this.anyRank];
-    this.openRow = new Int32Array(o.ranks * this.banksPerRank).fill(CLOSED);
-    this.openCount = new Int32Array(o.ranks);
+    this.anyRank = new Float64Array(R);
+    this.rGroupAll = new Float64Array(R * NC);
+    this.rBankAllRank = new Float64Array(R * NC);
+    this.rBankAllGroup = new Float64Array(R * o.bankGroups * NC);
+    this.busOf = Int8Array.from(spec.buses.busOf);
+    this.busCycles = Int32Array.from(spec.buses.cycles);
+    this.busFree = new Float64Array(spec.buses.names.length);
+    this.allBounds = [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup, this.anyRank, this.busFree];
+    this.openRow = new Int32Array(R * this.banksPerRank).fill(CLOSED);
+    this.openCount = new Int32Array(R);
     this.reach = Int8Array.from(COMMAND_NAMES, (c) => REACH_ID[COMMANDS[c].reach]);
 
     // Keep the largest constraint per (from, level, to).
     const best = new Map<string, number>();
     for (const r of spec.rules) {
-      if (r.kind !== 'pair') continue;
+      // Rank-switch rules relate two ranks of a data bus: nothing to do with one.
+      if (r.kind !== 'pair' || (r.scope === 'other-rank' && o.ranks === 1)) continue;
       for (const f of r.from) for (const t of r.to) {
         const key = `${COMMAND_ID[f]},${LEVEL[r.scope]},${COMMAND_ID[t]}`;
         best.set(key, Math.max(best.get(key) ?? 0, r.cycles));
@@ -115,7 +129,7 @@ export class ChannelTiming {
     this.windowsOf = COMMAND_NAMES.map(() => []);
     for (const r of spec.rules) {
       if (r.kind !== 'window') continue;
-      const level = LEVEL[r.scope];
+      const level = LEVEL[r.scope as Exclude<RuleScope, 'other-rank'>];
       const members = new Uint8Array(NUM_COMMANDS);
       for (const c of r.from) members[COMMAND_ID[c]] = 1;
       const w: Window = {
@@ -135,8 +149,9 @@ export class ChannelTiming {
   /** Earliest cycle at which `cmd` may issue to the addressed target, by the rules alone. */
   earliest(cmd: number, rank: number, group: number, bank: number): number {
     let t = this.rCh[cmd];
-    if (this.anyCh > t) t = this.anyCh;
-    let v = this.rRank[rank * NC + cmd];
+    let v = this.busFree[this.busOf[cmd]];
+    if (v > t) t = v;
+    v = this.rRank[rank * NC + cmd];
     if (v > t) t = v;
     v = this.anyRank[rank];
     if (v > t) t = v;
@@ -188,12 +203,11 @@ export class ChannelTiming {
   shift(delta: number): void {
     for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
-    this.anyCh += delta;
   }
 
   /** Length of relativeState()'s output. */
   get stateSize(): number {
-    let n = 1;
+    let n = 0;
     for (const a of this.allBounds) n += a.length;
     for (const w of this.windows) n += w.times.length + w.heads.length + w.filled.length;
     return n + this.openRow.length;
@@ -206,7 +220,6 @@ export class ChannelTiming {
    */
   relativeState(now: number, out: Float64Array): void {
     let k = 0;
-    out[k++] = this.anyCh > now ? this.anyCh - now : 0;
     for (const a of this.allBounds) {
       for (let i = 0; i < a.length; i++) {
         const v = a[i];
@@ -233,7 +246,7 @@ export class ChannelTiming {
    */
   selfSpacing(cmd: number): number {
     if (this.windowsOf[cmd].length > 0) return -1;
-    let s = Math.max(this.anyCycles[0][cmd], this.anyCycles[1][cmd]);
+    let s = Math.max(this.anyCycles[0][cmd], this.anyCycles[1][cmd], this.busCycles[cmd]);
     const u = this.updates[cmd];
     for (let i = 0; i < u.length; i += 3) if (u[i + 1] === cmd && u[i + 2] > s) s = u[i + 2];
     return s;
@@ -244,7 +257,19 @@ export class ChannelTiming {
    * Schedulers use it to skip scanning a queue when nothing in the rank can issue yet.
    */
   rankBound(cmd: number, rank: number): number {
-    return Math.max(this.rCh[cmd], this.rRank[rank * NC + cmd], this.anyCh, this.anyRank[rank]);
+    return Math.max(this.rCh[cmd], this.rRank[rank * NC + cmd], this.anyRank[rank], this.busFree[this.busOf[cmd]]);
+  }
+
+  /** Whether the bus of `cmd` is taken at `now`. */
+  busBusy(cmd: number, now: number): boolean {
+    return this.busFree[this.busOf[cmd]] > now;
+  }
+
+  /** Whether a command could still start at `now` on some bus (another one already did). */
+  busIdle(now: number): boolean {
+    const b = this.busFree;
+    for (let i = 0; i < b.length; i++) if (b[i] <= now) return true;
+    return false;
   }
 
   private nodeOf(level: number, rank: number, group: number, bank: number): number {
@@ -269,14 +294,22 @@ export class ChannelTiming {
   issue(cmd: number, rank: number, group: number, bank: number, row: number, now: number): void {
     const u = this.updates[cmd];
     const reach = this.reach[cmd];
+    // A "* -> *" channel rule (one command per clock written as a rule) holds every bus.
     let any = now + this.anyCycles[0][cmd];
-    if (any > this.anyCh) this.anyCh = any;
+    if (any > now) for (let b = 0; b < this.busFree.length; b++) if (any > this.busFree[b]) this.busFree[b] = any;
     any = now + this.anyCycles[1][cmd];
     if (any > this.anyRank[rank]) this.anyRank[rank] = any;
+    const bus = this.busOf[cmd];
+    any = now + this.busCycles[cmd];
+    if (any > this.busFree[bus]) this.busFree[bus] = any;
     for (let i = 0; i < u.length; i += 3) {
       const level = u[i], to = u[i + 1], until = now + u[i + 2];
       let arr: Float64Array, k: number;
-      if (level === 0) {
+      if (level === OTHER_RANK) {
+        const first = rank - (rank % this.ranksPerBus);
+        for (let r = first; r < first + this.ranksPerBus; r++) if (r !== rank && this.rRank[r * NC + to] < until) this.rRank[r * NC + to] = until;
+        continue;
+      } else if (level === 0) {
         arr = this.rCh;
         k = to;
       } else if (level === 1) {

@@ -147,7 +147,7 @@ export class ChannelSequencer implements Component, Executor {
     if (m.controller.refresh === 'per-bank') {
       throw new InputError(`PIM programs need controller.refresh "all-bank" or "off" (all-bank MACs keep every bank open); ${m.name} uses "per-bank"`);
     }
-    if (m.org.ranks !== 1) throw new InputError(`PIM systems must have one rank per channel (${m.name} has ${m.org.ranks})`);
+    if (m.rankSlots !== 1) throw new InputError(`PIM systems must have one rank and one pseudo-channel per channel (${m.name} has ${m.org.ranks} rank(s) x ${m.org.pseudoChannels} pseudo-channel(s))`);
     this.refreshInterval = m.controller.refresh === 'all-bank' ? m.timing.nREFI! : Infinity;
     this.nextRefresh = this.refreshInterval;
     this.spacing = Float64Array.from({ length: NUM_COMMANDS }, (_, c) => this.timing.selfSpacing(c));

@@ -4,7 +4,7 @@
  * integer-only MemorySpec the simulator uses.
  */
 import { z } from 'zod';
-import { COMMAND_NAMES, type CommandName } from '../dram/commands.js';
+import { COMMAND_ID, COMMAND_NAMES, type CommandName } from '../dram/commands.js';
 import { InputError } from './errors.js';
 import { quote } from './quote.js';
 import { toPicoseconds } from './units.js';
@@ -15,6 +15,12 @@ export { TIMING_KEYS, type TimingKey } from './timingValues.js';
 
 export const SCOPES = ['channel', 'rank', 'bankgroup', 'bank'] as const;
 export type Scope = (typeof SCOPES)[number];
+/**
+ * Where a pair rule applies: the same node of a scope, or `other-rank`: a command to another rank of
+ * the same channel (rank-to-rank switching: the data bus changes driver, tRTRS).
+ */
+export const RULE_SCOPES = [...SCOPES, 'other-rank'] as const;
+export type RuleScope = (typeof RULE_SCOPES)[number];
 
 const posInt = z.number().int().positive();
 const cycleValue = z.union([z.number().int().nonnegative(), z.string({ error: 'a duration such as "14 ns"' })]);
@@ -25,7 +31,7 @@ const cycleExpr = z.union([z.number().int().nonnegative(), z.string().regex(EXPR
 const PairRule = z.strictObject({
   from: commandList,
   to: commandList,
-  scope: z.enum(SCOPES),
+  scope: z.enum(RULE_SCOPES),
   cycles: cycleExpr,
   source: z.string().optional(),
   note: z.string().optional(),
@@ -59,6 +65,37 @@ const mappingHelp =
   `expected one of ${MAPPING_NAMES.map((n) => `"${n}"`).join(', ')} (most significant field first), or an array naming ` +
   `each of ${ADDRESS_FIELDS.join(', ')} once, e.g. ${JSON.stringify(ADDRESS_MAPPINGS.RoBaRaCoCh)}`;
 
+/**
+ * The command interface of a channel: which buses carry which commands, one command starting per
+ * bus per clock, and how many clocks a command occupies its bus. One bus carrying everything
+ * (`"commands": "*"`) is the single command/address bus of DDR4, GDDR6 and LPDDR5; HBM has a row
+ * bus and a column bus, so a row and a column command can issue in the same clock, and its ACT
+ * takes two clocks of the row bus.
+ */
+const BusSchema = z.strictObject({
+  name: z.string().min(1),
+  /** The commands this bus carries, or "*": every command no other bus names. */
+  commands: z.union([z.literal('*'), z.array(z.enum(COMMAND_NAMES)).nonempty()]),
+});
+export const CommandBusSchema = z.strictObject({
+  buses: z.array(BusSchema).nonempty(),
+  /** Clocks a command occupies its bus (default 1); timing rules count from its first clock. */
+  cycles: z.partialRecord(z.enum(COMMAND_NAMES), posInt).default({}),
+});
+export type CommandBusConfig = z.infer<typeof CommandBusSchema>;
+export const SINGLE_COMMAND_BUS: CommandBusConfig = { buses: [{ name: 'command', commands: '*' }], cycles: {} };
+
+/** What an ACT does to its request's queue entry (see ActiveRequests). */
+export const ACTIVATED_ENTRY = {
+  keep: 'the request keeps its read/write queue entry until its column command: queueDepth bounds every request the controller holds',
+  free: "the ACT frees the entry (Ramulator 2.1's active buffer): up to one more request per bank is held beyond queueDepth",
+} as const;
+/** Which requests the write-drain watermarks count. */
+export const WRITE_MODE_COUNTS = {
+  all: 'every request of the queue, activated or not',
+  unactivated: 'only requests whose ACT has not issued (Ramulator 2.1)',
+} as const;
+
 export const ControllerSchema = z.strictObject({
   /** Entries in each of the read and write queues of a channel. */
   queueDepth: posInt,
@@ -72,6 +109,10 @@ export const ControllerSchema = z.strictObject({
   /** ...and stop when it falls to this fraction. */
   writeLowWatermark: z.number().gte(0).lt(1),
   refresh: z.enum(['all-bank', 'per-bank', 'off']),
+  /** See ACTIVATED_ENTRY. */
+  activatedEntry: z.enum(Object.keys(ACTIVATED_ENTRY) as [keyof typeof ACTIVATED_ENTRY]).default('keep'),
+  /** See WRITE_MODE_COUNTS. */
+  writeModeCounts: z.enum(Object.keys(WRITE_MODE_COUNTS) as [keyof typeof WRITE_MODE_COUNTS]).default('all'),
   addressMapping: z.union([z.enum(MAPPING_NAMES), z.array(z.enum(ADDRESS_FIELDS)).length(ADDRESS_FIELDS.length)], {
     error: mappingHelp,
   }),
@@ -92,6 +133,12 @@ export type RegisterMode = z.infer<typeof RegisterModeSchema>;
 
 export const OrganizationSchema = z.strictObject({
   channels: posInt,
+  /**
+   * Pseudo-channels per channel (HBM2/HBM3 pseudo-channel mode): each has its own data bus, banks
+   * and ranks; all share the channel's command buses and controller. Default 1.
+   */
+  pseudoChannels: posInt.default(1),
+  /** Ranks per pseudo-channel: they share its data bus (rank switching, other-rank rules). */
   ranks: posInt,
   bankGroups: posInt,
   banksPerGroup: posInt,
@@ -116,6 +163,7 @@ export const MemoryPresetSchema = z
       .strictObject({ tCK: z.union([z.number().positive(), z.string()]) })
       .extend(Object.fromEntries(TIMING_KEYS.map((k) => [k, cycleValue.optional()])) as Record<TimingKey, z.ZodOptional<typeof cycleValue>>),
     rules: z.array(RuleSchema).nonempty(),
+    commandBus: CommandBusSchema.default(SINGLE_COMMAND_BUS),
     controller: ControllerSchema,
     registerMode: RegisterModeSchema.optional(),
     /** Where each value comes from: keys are field paths or section names, values cite REFERENCE keys or say "assumed". */
@@ -130,11 +178,21 @@ export interface ResolvedRule {
   readonly kind: 'pair' | 'window';
   readonly from: readonly CommandName[];
   readonly to: readonly CommandName[];
-  readonly scope: Scope;
+  /** Window rules have a node scope (never other-rank). */
+  readonly scope: RuleScope;
   readonly count: number;
   readonly cycles: number;
   /** The rule as written, for messages. */
   readonly text: string;
+}
+
+/** The command buses of a channel, resolved per command id. */
+export interface CommandBuses {
+  readonly names: readonly string[];
+  /** Per command id: the index of the bus that carries it. */
+  readonly busOf: readonly number[];
+  /** Per command id: clocks it occupies its bus (at least 1). */
+  readonly cycles: readonly number[];
 }
 
 export interface MemorySpec {
@@ -144,6 +202,7 @@ export interface MemorySpec {
   readonly tCK_ps: number;
   readonly timing: Readonly<Partial<Record<TimingKey, number>>>;
   readonly rules: readonly ResolvedRule[];
+  readonly buses: CommandBuses;
   readonly controller: ControllerConfig;
   /** Register-mode switching, or null when the memory has none (or its command list is empty). */
   readonly registerMode: RegisterMode | null;
@@ -153,6 +212,11 @@ export interface MemorySpec {
   /** Bursts per row. */
   readonly burstsPerRow: number;
   readonly banksPerRank: number;
+  /**
+   * Rank slots of a channel: pseudoChannels x ranks. A command's rank index r is rank r mod
+   * ranks of pseudo-channel floor(r / ranks); rank-scope rules apply per slot.
+   */
+  readonly rankSlots: number;
   readonly banksPerChannel: number;
   readonly totalBytes: number;
   /** Peak external bandwidth of all channels, GB/s (1e9 B/s). */
@@ -189,7 +253,11 @@ function timingReadByCode(c: ControllerConfig): TimingKey[] {
 /** Every timing name something reads: the rules, the derived values they read (transitively), the code. */
 export function timingNamesRead(preset: MemoryPreset, derivedReads: Partial<Record<TimingKey, readonly TimingKey[]>>): Set<TimingKey> {
   const read = new Set<TimingKey>(timingReadByCode(preset.controller));
-  for (const r of preset.rules) for (const k of timingReads(r.cycles)) read.add(k);
+  for (const r of preset.rules) {
+    // A rank-switch rule relates two ranks: with one, it reads nothing.
+    if (!('window' in r) && r.scope === 'other-rank' && preset.organization.ranks === 1) continue;
+    for (const k of timingReads(r.cycles)) read.add(k);
+  }
   const todo = [...read];
   while (todo.length) {
     for (const k of derivedReads[todo.pop()!] ?? []) {
@@ -211,7 +279,9 @@ function checkOverridesRead(preset: MemoryPreset, read: ReadonlySet<TimingKey>, 
   for (const path of overrides) {
     const [section, key] = path.split('.');
     if (section === 'timing' && (TIMING_KEYS as readonly string[]).includes(key) && !read.has(key as TimingKey)) {
-      const refresh = ['nREFI', 'nREFIpb', 'nRFC', 'nRFCpb'].includes(key) ? ` (controller.refresh is "${c.refresh}")` : '';
+      const refresh = ['nREFI', 'nREFIpb', 'nRFC', 'nRFCpb'].includes(key)
+        ? ` (controller.refresh is "${c.refresh}")`
+        : key === 'nRTRS' && preset.organization.ranks === 1 ? ' (organization.ranks is 1: rank-switch rules relate two ranks)' : '';
       throw new InputError(
         `timing.${key} is overridden, but no rule, derived timing value or controller setting of this preset reads it${refresh}, ` +
           `so the override would change nothing; the timing names it reads are: ${[...read].sort().join(', ')}`,
@@ -222,6 +292,31 @@ function checkOverridesRead(preset: MemoryPreset, read: ReadonlySet<TimingKey>, 
       throw new InputError(`controller.rowHitCap is overridden, but only the frfcfs-cap scheduler reads it and this preset's scheduler is "${c.scheduler}" (set controller.scheduler=frfcfs-cap too)`, file);
     }
   }
+}
+
+/** Each command on exactly one bus: named by one, or taken by the bus that says "*". */
+function resolveBuses(cfg: CommandBusConfig, file: string): CommandBuses {
+  const names = cfg.buses.map((b) => b.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new InputError(`commandBus.buses: two buses are named "${dup}"`, file);
+  const rest = cfg.buses.flatMap((b, i) => (b.commands === '*' ? [i] : []));
+  if (rest.length > 1) throw new InputError(`commandBus.buses: only one bus may carry "*" (every other command); ${rest.map((i) => `"${names[i]}"`).join(' and ')} both do`, file);
+  const busOf: number[] = new Array(COMMAND_NAMES.length).fill(rest.length ? rest[0] : -1);
+  const named = new Map<CommandName, number>();
+  cfg.buses.forEach((b, i) => {
+    if (b.commands === '*') return;
+    for (const c of b.commands) {
+      if (named.has(c)) throw new InputError(`commandBus.buses: ${c} is on bus "${names[named.get(c)!]}" and on bus "${b.name}"; a command is carried by one bus`, file);
+      named.set(c, i);
+      busOf[COMMAND_ID[c]] = i;
+    }
+  });
+  const orphans = COMMAND_NAMES.filter((_, id) => busOf[id] < 0);
+  if (orphans.length) {
+    throw new InputError(`commandBus.buses: no bus carries ${orphans.join(', ')}; name them on a bus, or let one bus carry "commands": "*" (every command no other bus names)`, file);
+  }
+  const cycles = COMMAND_NAMES.map((c) => cfg.cycles[c] ?? 1);
+  return { names, busOf, cycles };
 }
 
 /**
@@ -251,12 +346,15 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
   }
   const rules: ResolvedRule[] = preset.rules.map((r, i) => {
     const where = `${file}: rules[${i}]`;
-    const cycles = evalExpr(r.cycles, timing, where);
+    // A rank switch relates two data bursts: its cycles are latency differences, and where one
+    // comes out negative the command order alone keeps the bursts apart.
+    const cycles = evalExpr(r.cycles, timing, where, 'rule', !('window' in r) && r.scope === 'other-rank');
     if ('window' in r) {
       return { kind: 'window', from: expand(r.window), to: expand(r.window), scope: r.scope, count: r.count, cycles, text: `${r.count} x ${JSON.stringify(r.window)} within ${r.cycles} (${r.scope})` };
     }
     return { kind: 'pair', from: expand(r.from), to: expand(r.to), scope: r.scope, count: 1, cycles, text: `${JSON.stringify(r.from)} -> ${JSON.stringify(r.to)} >= ${r.cycles} (${r.scope})` };
   });
+  const buses = resolveBuses(preset.commandBus, file);
   const c = preset.controller;
   if (c.scheduler === 'frfcfs-cap' && c.rowHitCap === undefined) {
     throw new InputError('controller.scheduler is "frfcfs-cap" but controller.rowHitCap (hits an open row may serve while an older request waits for another row) is missing', file);
@@ -271,7 +369,7 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
     throw new InputError(`organization.columns (${org.columns}) must be a multiple of burstLength (${org.burstLength})`, file);
   }
   const burstsPerRow = org.columns / org.burstLength;
-  for (const [field, n] of [['channels', org.channels], ['ranks', org.ranks], ['bankGroups', org.bankGroups], ['banksPerGroup', org.banksPerGroup], ['rows', org.rows]] as const) {
+  for (const [field, n] of [['channels', org.channels], ['pseudoChannels', org.pseudoChannels], ['ranks', org.ranks], ['bankGroups', org.bankGroups], ['banksPerGroup', org.banksPerGroup], ['rows', org.rows]] as const) {
     if (!isPow2(n)) throw new InputError(`organization.${field} is ${n}; the address mapping needs a power of two`, file);
   }
   if (!isPow2(burstsPerRow)) throw new InputError(`organization.columns / burstLength is ${burstsPerRow}; the address mapping needs a power of two`, file);
@@ -288,16 +386,17 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
   if (rm && rm.commands.includes(rm.switch)) throw new InputError(`registerMode.commands must not include the switch command ${rm.switch}`, file);
   const registerMode = rm && rm.commands.length > 0 ? rm : null;
   const banksPerRank = org.bankGroups * org.banksPerGroup;
-  const banksPerChannel = banksPerRank * org.ranks;
+  const rankSlots = org.pseudoChannels * org.ranks;
+  const banksPerChannel = banksPerRank * rankSlots;
   const addressMapping = typeof c.addressMapping === 'string' ? ADDRESS_MAPPINGS[c.addressMapping] : c.addressMapping;
   if (new Set(addressMapping).size !== ADDRESS_FIELDS.length) {
     throw new InputError(`controller.addressMapping must name each of ${ADDRESS_FIELDS.join(', ')} exactly once`, file);
   }
   const totalBytes = org.channels * banksPerChannel * org.rows * burstsPerRow * accessBytes;
-  const peakBandwidthGBs = (org.channels * accessBytes) / ((timing.nBL! * tCK_ps) / 1000);
+  const peakBandwidthGBs = (org.channels * org.pseudoChannels * accessBytes) / ((timing.nBL! * tCK_ps) / 1000);
   return {
-    name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, controller: c, registerMode, addressMapping,
-    accessBytes, burstsPerRow, banksPerRank, banksPerChannel, totalBytes, peakBandwidthGBs,
+    name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, buses, controller: c, registerMode, addressMapping,
+    accessBytes, burstsPerRow, banksPerRank, rankSlots, banksPerChannel, totalBytes, peakBandwidthGBs,
     preset, file, overrides: [...overrides], sources: preset.sources, assumptions: preset.assumptions,
   };
 }

@@ -16,6 +16,7 @@ function behaviour(m: MemorySpec) {
     tCK_ps: m.tCK_ps,
     timing: m.timing,
     rules: m.rules.map((r) => ({ rule: r.text, cycles: r.cycles })),
+    commandBus: m.preset.commandBus,
     controller: m.controller,
     addressMapping: m.addressMapping,
   };

@@ -16,10 +16,16 @@ export const TIMING_KEYS = [
   'nBL', 'nCL', 'nCWL', 'nRCDRD', 'nRCDWR', 'nRP', 'nRAS', 'nRC', 'nCCDS', 'nCCDL',
   'nRRDS', 'nRRDL', 'nFAW', 'nWR', 'nWTRS', 'nWTRL', 'nRTP', 'nRTW',
   'nRFC', 'nRFCpb', 'nREFI', 'nREFIpb', 'nRREFD',
+  // Rank-to-rank switching: idle data-bus clocks between bursts of two ranks
+  'nRTRS',
+  // LPDDR5: all-bank precharge time, precharge-to-precharge, per-bank refresh to per-bank refresh
+  'nRPab', 'nPPD', 'nPBR2PBR',
   // PIM (AiM): activate-to-MAC, MAC-to-result-read latency, register-read (RDMAC16) data latency,
   // register-read-to-write turnaround, register/global-buffer write latency, register-mode switch
   // time (see registerMode)
   'nRCDMAC', 'nRDMAC', 'nCLREG', 'nRTWREG', 'nCWLREG', 'nMODCH',
+  // PIM: all-bank MAC to all-bank MAC under a DRAM power budget (AttAcc's nCCDAB)
+  'nCCDAB',
 ] as const;
 export type TimingKey = (typeof TIMING_KEYS)[number];
 
@@ -48,8 +54,12 @@ export function timingReads(expr: number | string): TimingKey[] {
   return terms(expr).map((t) => t.term).filter(isTimingKey);
 }
 
-/** Evaluates "nCL + nBL + 2 - nCWL" with resolved values; `where` names the field in errors. */
-export function evalExpr(expr: number | string, timing: Partial<Record<TimingKey, number>>, where: string, what = 'rule'): number {
+/**
+ * Evaluates "nCL + nBL + 2 - nCWL" with resolved values; `where` names the field in errors. A
+ * negative result is an error, unless `negativeIsZero` (a difference of two data latencies, such as
+ * a rank switch's, that comes out negative constrains nothing).
+ */
+export function evalExpr(expr: number | string, timing: Partial<Record<TimingKey, number>>, where: string, what = 'rule', negativeIsZero = false): number {
   if (typeof expr === 'number') return expr;
   let sum = 0;
   for (const { sign, term } of terms(expr)) {
@@ -62,6 +72,7 @@ export function evalExpr(expr: number | string, timing: Partial<Record<TimingKey
     } else throw new InputError(`unknown timing name ${quote(term)} (known: ${TIMING_KEYS.join(', ')})`, where);
     sum += sign * v;
   }
+  if (sum < 0 && negativeIsZero) return 0;
   if (sum < 0) throw new InputError(`${quote(String(expr))} evaluates to ${sum} cycles; a constraint cannot be negative`, where);
   return sum;
 }

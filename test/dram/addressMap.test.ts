@@ -96,7 +96,7 @@ describe('round trips on every preset and mapping', () => {
         const o = spec.org;
         for (let i = 0; i < 500; i++) {
           const a: DecodedAddress = {
-            channel: pick(o.channels), rank: pick(o.ranks), group: pick(o.bankGroups), bank: pick(o.banksPerGroup),
+            channel: pick(o.channels), rank: pick(spec.rankSlots), group: pick(o.bankGroups), bank: pick(o.banksPerGroup),
             row: pick(o.rows), column: pick(spec.burstsPerRow),
           };
           const address = m.encode(a);
@@ -109,7 +109,7 @@ describe('round trips on every preset and mapping', () => {
         // The corners.
         expect(m.decode(0)).toEqual(ZERO);
         expect(m.decode(spec.totalBytes - 1)).toEqual({
-          channel: o.channels - 1, rank: o.ranks - 1, group: o.bankGroups - 1, bank: o.banksPerGroup - 1, row: o.rows - 1, column: spec.burstsPerRow - 1,
+          channel: o.channels - 1, rank: spec.rankSlots - 1, group: o.bankGroups - 1, bank: o.banksPerGroup - 1, row: o.rows - 1, column: spec.burstsPerRow - 1,
         });
       });
     }

@@ -15,7 +15,8 @@ import { describe, expect, it } from 'vitest';
 import { checkCommandLog, formatViolation, STATE_RULES, type Violation } from '../../src/dram/checker.js';
 import { parseCommandLog, type CommandRecord } from '../../src/dram/commandLog.js';
 import { COMMANDS, COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
-import type { MemorySpec, ResolvedRule, Scope } from '../../src/spec/memory.js';
+import type { MemorySpec, ResolvedRule, RuleScope, Scope } from '../../src/spec/memory.js';
+import { COMMAND_ID } from '../../src/dram/commands.js';
 import { loadMemory } from '../../src/spec/presets.js';
 import { A0, buildScenario, modeOf, rec, type Addr, type Key, type Scenario } from '../fixtures/checker/scenario.js';
 
@@ -29,28 +30,50 @@ const MULTI_BANK_PIM = new Set<CommandName>(['ACT4', 'ACT16', 'MAC16']);
  * `rule text | from -> to` (windows: `rule text | command`).
  */
 const DOMINATED: Record<string, Record<string, string>> = Object.fromEntries(
-  PRESETS.map((p) => [
-    p,
-    {
-      '"*" -> "*" >= 1 (channel) | RD -> RD': 'two reads on one channel are also nBL apart (data bus)',
-      '"*" -> "*" >= 1 (channel) | WR -> WR': 'two writes on one channel are also nBL apart (data bus)',
-      ...(p === 'gddr6' || p === 'gddr6-aim'
-        ? { '4 x "ACT" within nFAW (rank) | ACT': '4 x nRRDS > nFAW: five ACTs nRRDS apart never fit in one nFAW window' }
-        : {}),
-    },
-  ]),
+  PRESETS.map((p) => {
+    const spec = loadMemory(p);
+    const entries: Record<string, string> = p === 'gddr6' || p === 'gddr6-aim'
+      ? { '4 x "ACT" within nFAW (rank) | ACT': '4 x nRRDS > nFAW: five ACTs nRRDS apart never fit in one nFAW window' }
+      : {};
+    // Channel-scope data-bus rules are tested across two ranks, where the rank switch is longer.
+    for (const r of spec.rules) {
+      if (r.kind !== 'pair' || r.scope !== 'channel') continue;
+      for (const [a, b] of pairsOf(r)) {
+        const sw = spec.rules.find((x) => x.scope === 'other-rank' && x.from.includes(a) && x.to.includes(b));
+        if (sw && sw.cycles > r.cycles) entries[`${r.text} | ${a} -> ${b}`] = 'between two ranks the rank switch is longer';
+      }
+    }
+    // A rank switch whose latency difference comes out at 0 (WR -> RD where RL >= WL + tBL + tRTRS)
+    // is shorter than the command bus's one command per clock.
+    for (const r of spec.rules) {
+      if (r.kind !== 'pair' || r.scope !== 'other-rank') continue;
+      for (const [a, b] of pairsOf(r)) {
+        if (r.cycles < busGap(spec, a, b)) entries[`${r.text} | ${a} -> ${b}`] = 'the command bus carries one command at a time';
+      }
+    }
+    return [p, entries];
+  }),
 );
+
+/** Clocks a command bus keeps `b` after `a` (0 if they are on different buses). */
+function busGap(spec: MemorySpec, a: CommandName, b: CommandName): number {
+  const x = spec.buses;
+  return x.busOf[COMMAND_ID[a]] === x.busOf[COMMAND_ID[b]] ? x.cycles[COMMAND_ID[a]] : 0;
+}
 
 /** Where the `to` command goes relative to the `from` command (at A0): in the same scope node, but
  * in a different finer node where possible, so finer-scope rules stay out of the way. */
-function insideAddr(scope: Scope): Addr {
+function insideAddr(scope: RuleScope): Addr {
+  if (scope === 'other-rank') return { ...A0, rank: 1 };
   if (scope === 'bank') return A0;
   if (scope === 'bankgroup') return { ...A0, bank: 1 };
   if (scope === 'rank') return { ...A0, bankgroup: 1 };
   return { ...A0, rank: 1 };
 }
 /** ... and a node of the same scope that the `from` command is not in. */
-function outsideAddr(scope: Scope): Addr {
+function outsideAddr(scope: RuleScope): Addr {
+  // A rank switch does not apply within a rank.
+  if (scope === 'other-rank') return { ...A0, bankgroup: 1 };
   if (scope === 'bank') return { ...A0, bank: 1 };
   if (scope === 'bankgroup') return { ...A0, bankgroup: 1 };
   if (scope === 'rank') return { ...A0, rank: 1 };
@@ -116,7 +139,7 @@ for (const preset of PRESETS) {
       const others = constrainsC(spec, c);
       for (const v of vLimit) {
         expect(v.line).toBe(cLine);
-        expect(others.has(v.rule)).toBe(true);
+        expect(others.has(v.rule) || v.rule === STATE_RULES.bus).toBe(true);
       }
       const free = build();
       expect(checkCommandLog(free.records, spec)).toEqual([]);
@@ -128,7 +151,7 @@ for (const preset of PRESETS) {
         for (const [p, c] of pairsOf(rule)) {
           const key = `${rule.text} | ${p} -> ${c}`;
           it(key, () => {
-            const spec = rule.scope === 'channel' ? twoRanks : shipped;
+            const spec = rule.scope === 'channel' || rule.scope === 'other-rank' ? twoRanks : shipped;
             expect(spec.rules[ri]).toEqual(rule);
             const build = (at?: (t0: number) => number) =>
               buildScenario(spec, [
@@ -142,7 +165,7 @@ for (const preset of PRESETS) {
           const rp = COMMANDS[p].reach;
           const rc = COMMANDS[c].reach;
           const noOutside = (rule.scope === 'bank' && (rp !== 'bank' || rc !== 'bank')) || (rule.scope === 'bankgroup' && (rp === 'rank' || rc === 'rank'));
-          if (!noOutside) it(`${key}: not applied outside the ${rule.scope} node`, () => {
+          if (!noOutside && rule.cycles > 0) it(`${key}: not applied outside the ${rule.scope} node`, () => {
             const s = buildScenario(isolated, [
               { command: p, addr: A0 },
               { command: c, addr: outsideAddr(rule.scope), at: (ts) => ts[0] + rule.cycles - 1 },
@@ -184,9 +207,15 @@ for (const preset of PRESETS) {
 }
 
 describe('rule coverage', () => {
-  it("the '*' rule is exercised with every pair of plain commands", () => {
-    const star = loadMemory('gddr6').rules.find((r) => r.from.length === COMMAND_NAMES.length && r.to.length === COMMAND_NAMES.length)!;
+  it("a '*' rule is exercised with every pair of plain commands", () => {
+    const star: ResolvedRule = { kind: 'pair', from: COMMAND_NAMES, to: COMMAND_NAMES, scope: 'channel', count: 1, cycles: 1, text: '"*" -> "*"' };
     expect(pairsOf(star)).toHaveLength(PLAIN.length * PLAIN.length);
+  });
+  it('the shipped presets have rank-switch rules for both directions of the data bus', () => {
+    for (const p of PRESETS) {
+      const pairs = loadMemory(p).rules.filter((r) => r.scope === 'other-rank').flatMap(pairsOf).map(([a, b]) => `${a}->${b}`);
+      expect(pairs.sort(), p).toEqual(['RD->RD', 'RD->WR', 'WR->RD', 'WR->WR']);
+    }
   });
 });
 

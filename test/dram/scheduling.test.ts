@@ -103,11 +103,19 @@ describe('sleeping until the next possible command skips nothing', () => {
     'random writes and reads': (spec: MemorySpec) => mixedTrace(1500, 6, { spanBytes: spec.totalBytes, accessBytes: spec.accessBytes }),
     stream: (spec: MemorySpec) => streamTrace(3000, spec.accessBytes),
   };
-  for (const preset of ['gddr6', 'ddr4-3200']) {
-    for (const scheduler of SCHEDULER_NAMES) {
-      it(`${preset}, ${scheduler}, open and closed page`, () => {
+  // hbm2: a row and a column bus (two commands per clock); ddr4 with two ranks: rank switching;
+  // both with the activated-request options of Ramulator 2.1.
+  const variants: [string, string[], readonly string[]][] = [
+    ['gddr6', [], SCHEDULER_NAMES],
+    ['ddr4-3200', [], SCHEDULER_NAMES],
+    ['hbm2', ['controller.activatedEntry=free', 'controller.writeModeCounts=unactivated'], ['frfcfs-oldest', 'frfcfs']],
+    ['ddr4-3200', ['organization.ranks=2', 'controller.activatedEntry=free', 'controller.writeModeCounts=unactivated'], ['frfcfs-oldest']],
+  ];
+  for (const [preset, extra, schedulers] of variants) {
+    for (const scheduler of schedulers) {
+      it(`${preset}${extra.length ? ` (${extra.join(', ')})` : ''}, ${scheduler}, open and closed page`, () => {
         for (const page of ['open', 'closed']) {
-        const spec = loadMemory(preset, [`controller.scheduler=${scheduler}`, 'controller.queueDepth=16', `controller.pagePolicy=${page}`]);
+        const spec = loadMemory(preset, [`controller.scheduler=${scheduler}`, 'controller.queueDepth=16', `controller.pagePolicy=${page}`, ...extra]);
         for (const [name, make] of Object.entries(workloads)) {
           for (const frontend of ['shared', 'per-channel'] as const) {
             const sleeping = run(spec, make(spec), { frontend });
@@ -116,7 +124,7 @@ describe('sleeping until the next possible command skips nothing', () => {
             // The replay stops with the last request served, so a closed-page precharge due in that
             // very cycle may or may not make it into the log: compare up to the cycle before.
             const end = Math.max(...sleeping.log.filter((c) => c.command === 'RD' || c.command === 'WR').map((c) => c.cycle));
-            const byChannel = (log: typeof sleeping.log) => [0, 1].map((ch) => brief(log.filter((c) => c.channel === ch && c.cycle < end)));
+            const byChannel = (log: typeof sleeping.log) => Array.from({ length: spec.org.channels }, (_, ch) => brief(log.filter((c) => c.channel === ch && c.cycle < end)));
             expect(byChannel(ticking.log), `${name}, ${frontend}, ${page} page`).toEqual(byChannel(sleeping.log));
             expect(ticking.stats.cycles).toBe(sleeping.stats.cycles);
           }

@@ -19,9 +19,14 @@ function expectRounds(value: number, published: number, decimals: number): void 
 
 describe('energy presets', () => {
   it('ship one table per PIM system, every figure cited', () => {
-    expect(listEnergyTables()).toEqual(['aim-gddr6', 'hbm-pim']);
+    expect(listEnergyTables()).toEqual(['aim-gddr6', 'hbm-pim', 'hbm3-pim', 'lpddr5-pim']);
     expect(aim.preset.memory).toBe('gddr6-aim');
     expect(hbm.preset.memory).toBe('hbm2-pim');
+    expect(loadEnergy('hbm3-pim').preset.memory).toBe('hbm3-pim');
+    expect(loadEnergy('lpddr5-pim').preset.memory).toBe('lpddr5-pim');
+    // The new systems find theirs through their memory preset.
+    expect(energyTableFor(loadSystem('hbm3-pim')).name).toBe('hbm3-pim');
+    expect(energyTableFor(loadSystem('lpddr5-pim')).name).toBe('lpddr5-pim');
   });
 
   it('map systems to tables by name, else by memory', () => {
@@ -34,7 +39,7 @@ describe('energy presets', () => {
   });
 
   it('reject unknown names, bad values and uncited figures, naming the field', () => {
-    expect(() => loadEnergy('gddr7')).toThrow(/unknown energy preset "gddr7".*aim-gddr6, hbm-pim/);
+    expect(() => loadEnergy('gddr7')).toThrow(/unknown energy preset "gddr7".*aim-gddr6, hbm-pim, hbm3-pim, lpddr5-pim/);
     expect(() => loadEnergy('aim-gddr6', ['link.perBit=fast'])).toThrow(/link\.perBit.*pJ/);
     expect(() => loadEnergy('aim-gddr6', ['asic.staticPower="5 pJ"'])).toThrow(/asic\.staticPower/);
     expect(() => loadEnergy('aim-gddr6', ['dram.bogus=1'])).toThrow(/field dram/);

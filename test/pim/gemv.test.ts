@@ -189,8 +189,8 @@ describe('hbm-pim GEMV 4096 x 4096', () => {
     expect(r.stats.rowHitRate).toBeCloseTo(1 - 1 / 16, 12);
   });
 
-  it('the cap: 16 x 7 busy cycles of max(nRC 48, 14 + 15 x 7 + 4 + 14 = 137)', () => {
-    expect(r.puUtilizationCap).toBeCloseTo(112 / 137, 12);
+  it('the cap: 16 x 7 busy cycles of max(nRC 48, 14 + 15 x 7 + nRTP 5 + 14 = 138)', () => {
+    expect(r.puUtilizationCap).toBeCloseTo(112 / 138, 12);
     expect(r.stats.puUtilization).toBeLessThanOrEqual(r.puUtilizationCap);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Seeded random programs and random GEMV shapes on pim-gpt (and a variant with 4 accumulators and
- * a 9-cycle register-mode switch) and hbm-pim, refresh on:
+ * a 9-cycle register-mode switch), hbm-pim, hbm3-pim and lpddr5-pim, refresh on:
  * - fidelity: 'fast' and 'command' give identical statistics (cycles, command counts, breakdown,
  *   everything but the fidelity label), and, with a command log, identical logs;
  * - protocol: every command log passes the independent protocol checker against system.memory
@@ -18,7 +18,7 @@ import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { mulberry32 } from '../../src/util/rng.js';
 
 const VARIANT = loadSystem('pim-gpt', ['pu.accumulators=4', 'memoryOverrides.timing.nMODCH=9']);
-const SYSTEMS = [loadSystem('pim-gpt'), VARIANT, loadSystem('hbm-pim')];
+const SYSTEMS = [loadSystem('pim-gpt'), VARIANT, loadSystem('hbm-pim'), loadSystem('hbm3-pim'), loadSystem('lpddr5-pim')];
 const ASIC_KINDS = ['softmax', 'layernorm', 'gelu', 'residual', 'reduce'] as const;
 
 /** A random program of n instructions; deps only on earlier ids, so it is acyclic. */
@@ -100,8 +100,9 @@ for (const system of SYSTEMS) {
       expect(system.memory.controller.refresh).toBe('all-bank');
     });
 
-    // hbm-pim spreads instructions over 16 channels and refreshes every 3900 cycles: longer programs.
-    const length = system.name === 'pim-gpt' ? 150 : 400;
+    // hbm-pim spreads instructions over 16 channels (hbm3-pim 32) and refreshes every 3900 cycles:
+    // longer programs, so every program crosses a refresh.
+    const length = system.name === 'pim-gpt' ? 150 : 400 * Math.max(1, system.memory.org.channels / 16);
     const variant = system === VARIANT ? 2 : 0;
     const programs = Array.from({ length: variant ? 5 : 10 }, (_, k) => randomProgram(system, (k + 1) * 7919 + (system.name === 'pim-gpt' ? variant : 1), length));
 

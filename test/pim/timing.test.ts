@@ -8,7 +8,7 @@
  * Register mode: WRGB, WRBIAS and RDMAC16 only in register mode, the rest in bank mode; a channel
  * starts in bank mode; a TMOD goes out when the command needing it could issue (its own bound:
  * nMODCH after the previous TMOD), and every command waits nMODCH after it.
- * hbm-pim (hbm2-pim, tCK 1 ns): nRCDMAC 14, nRP 14, nRAS 34, nRC 48, nRTP 4, nRDMAC 8; derived MAC16
+ * hbm-pim (hbm2-pim, tCK 1 ns): nRCDMAC 14, nRP 14, nRAS 34, nRC 48, nRTP 5, nRDMAC 8; derived MAC16
  * spacing 7 (300 MHz PU shared by 2 banks).
  *
  * Both fidelities must log the same commands at the same cycles.
@@ -210,7 +210,7 @@ describe('hbm-pim: hand-computed command sequences', () => {
   const sys = loadSystem('hbm-pim');
 
   it('the preset holds the values the cases are computed from', () => {
-    expect(sys.memory.timing).toMatchObject({ nRCDMAC: 14, nRP: 14, nRAS: 34, nRC: 48, nRTP: 4, nRDMAC: 8, nBL: 2, nCL: 14 });
+    expect(sys.memory.timing).toMatchObject({ nRCDMAC: 14, nRP: 14, nRAS: 34, nRC: 48, nRTP: 5, nRDMAC: 8, nBL: 2, nCL: 14 });
     expect(sys.pu.macSpacingCycles).toBe(7);
   });
 
@@ -220,7 +220,7 @@ describe('hbm-pim: hand-computed command sequences', () => {
       { id: 'm2', op: 'MAC', channel: 0, banks: 'all', row: 2, col: 0, cols: 1, deps: ['m1'] },
       { id: 'r', op: 'RD_MAC', channel: 0, deps: ['m2'] },
     ]);
-    // ACT16 0; MAC16 14, 21, 28; PREA max(28 + nRTP = 32, 0 + nRAS = 34) = 34; ACT16 max(34 + nRP,
+    // ACT16 0; MAC16 14, 21, 28; PREA max(28 + nRTP = 33, 0 + nRAS = 34) = 34; ACT16 max(34 + nRP,
     // 0 + nRC) = 48; MAC16 62; RDMAC16 62 + nRDMAC = 70; done 70 + nCL + nBL = 86.
     expect(log.map((c) => `${c.cmd}@${c.cycle}`)).toEqual(['ACT16@0', 'MAC16@14', 'MAC16@21', 'MAC16@28', 'PREA@34', 'ACT16@48', 'MAC16@62', 'RDMAC16@70']);
     expect(stats.cycles).toBe(86);

@@ -56,7 +56,7 @@ describe('extends', () => {
     const pb = raw('_jedec-pb');
     const own = raw('gddr6');
     expect(spec.preset.rules).toEqual([...jedec.rules!, ...pb['+rules']!]);
-    expect(spec.preset.organization).toEqual(own.organization);
+    expect(spec.preset.organization).toEqual({ pseudoChannels: 1, ...(own.organization as object) });
     // Objects merge key by key: the derived nRTW comes from _jedec, the values from gddr6.
     expect(spec.preset.timing).toEqual({ ...(jedec.timing as object), ...(own.timing as object) });
     // Objects merge key by key: the controller comes from _jedec with refresh from _jedec-pb.

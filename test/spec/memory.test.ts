@@ -43,7 +43,7 @@ describe('every shipped memory preset', () => {
       const o = spec.org;
       expect(spec.accessBytes).toBe((o.busWidthBits * o.burstLength) / 8);
       expect(spec.burstsPerRow).toBe(o.columns / o.burstLength);
-      expect(spec.totalBytes).toBe(o.channels * o.ranks * o.bankGroups * o.banksPerGroup * o.rows * spec.burstsPerRow * spec.accessBytes);
+      expect(spec.totalBytes).toBe(o.channels * o.pseudoChannels * o.ranks * o.bankGroups * o.banksPerGroup * o.rows * spec.burstsPerRow * spec.accessBytes);
       expect(spec.controller.writeLowWatermark).toBeLessThan(spec.controller.writeHighWatermark);
     });
 

@@ -10,8 +10,11 @@
  */
 import { COMMAND_ID } from '../commands.js';
 import type { RequestQueue } from '../requestQueue.js';
-import { CLOSED } from '../timing.js';
+import { CLOSED as CLOSED_ROW } from '../timing.js';
 import type { Scheduler, SchedulerContext } from './index.js';
+
+// Module-local copies: imported bindings are getters under some loaders (tsx), and these are read in the hot loop.
+const CLOSED = CLOSED_ROW;
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE;
 
