@@ -43,7 +43,9 @@ export interface ResolvedConfiguration {
  */
 export function configHashOf(c: ResolvedConfiguration): string {
   const { preset: _systemPreset, ...system } = c.system;
-  const { preset: _memoryPreset, ...memory } = c.system.memory;
+  const { preset: _memoryPreset, ...rest } = c.system.memory;
+  // The order rules are written in (a preset's own, its command sets', derived) changes nothing.
+  const memory = { ...rest, rules: [...rest.rules].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.cycles - b.cycles)) };
   return canonicalHash({
     model: c.model,
     system: { ...system, memory },

@@ -189,18 +189,14 @@ function checkUnits(p: EnergyPreset, file: string): void {
   walk({ dram: p.dram, pim: p.pim, link: p.link, asic: p.asic }, '', '');
 }
 
-/** Which energy table prices which shipped system. */
-export const ENERGY_FOR_SYSTEM: Readonly<Record<string, string>> = { 'pim-gpt': 'aim-gddr6', 'hbm-pim': 'hbm-pim' };
-
 /**
- * The energy table of a system: by system name (ENERGY_FOR_SYSTEM), else the one shipped table
+ * The energy table of a system: the one its preset names (`energy`), else the one shipped table
  * written for the system's memory preset. Throws when there is none.
  */
-export function energyTableFor(system: Pick<SystemSpec, 'name' | 'memory'>): EnergyTable {
-  const byName = ENERGY_FOR_SYSTEM[system.name];
-  if (byName) return loadEnergy(byName);
+export function energyTableFor(system: Pick<SystemSpec, 'name' | 'memory' | 'energy'>): EnergyTable {
+  if (system.energy !== null) return loadEnergy(system.energy);
   const byMemory = listEnergyTables().map((n) => loadEnergy(n)).filter((t) => t.preset.memory === system.memory.name);
   if (byMemory.length === 1) return byMemory[0];
-  const known = Object.entries(ENERGY_FOR_SYSTEM).map(([s, e]) => `${s} -> ${e}`).join(', ');
-  throw new InputError(`no energy table for system "${system.name}" (memory "${system.memory.name}"); known: ${known}. Write one in src/presets/energy/ or pass a table file`);
+  const tables = listEnergyTables().map((n) => `${n} (for ${loadEnergy(n).preset.memory})`).join(', ');
+  throw new InputError(`no energy table for system "${system.name}" (memory "${system.memory.name}"): name one in the system's "energy" field; shipped tables: ${tables}`);
 }

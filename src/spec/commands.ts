@@ -14,6 +14,9 @@ export const COMMAND_NAMES = [
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
+/** Commands every DRAM standard has; the PIM ones come with a command set (src/presets/command-sets/). */
+export const DRAM_COMMANDS: readonly CommandName[] = ['ACT', 'PRE', 'PREA', 'RD', 'WR', 'REFab', 'REFpb'];
+
 export const COMMAND_ID: Readonly<Record<CommandName, number>> = Object.fromEntries(
   COMMAND_NAMES.map((n, i) => [n, i]),
 ) as Record<CommandName, number>;

@@ -5,6 +5,9 @@
  * A preset may say `"extends": "<name>"` to start from another preset of the same kind; objects
  * merge key by key, arrays are replaced, and a key written `"+rules"` appends to the parent's
  * `rules` instead of replacing it (so a variant adds PIM rules without copying the JEDEC ones).
+ * A memory preset may also say `"include": ["aim"]`: command sets (src/presets/command-sets/) are
+ * merged after the parent and before the preset's own fields, so one file holds a PIM command
+ * set's rules and defaults and any standard can take them (see spec/commandSet.ts).
  *
  * Every validation error is one line naming where the bad value came from (the preset file, or
  * the user's `--set`, or the user's system file for its memoryOverrides), the field path, the value
@@ -18,7 +21,7 @@ import { InputError } from '../util/errors.js';
 import { describeIssue, pathText, type Issue } from './issues.js';
 import { quote } from './quote.js';
 
-export const PRESET_KINDS = ['memory', 'systems', 'models', 'devices', 'asic', 'energy'] as const;
+export const PRESET_KINDS = ['memory', 'command-sets', 'systems', 'models', 'devices', 'asic', 'energy'] as const;
 export type PresetKind = (typeof PRESET_KINDS)[number];
 
 export const PRESET_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'presets');
@@ -121,11 +124,47 @@ function readWithExtends(kind: PresetKind, file: string, seen: string[]): JsonOb
   const own = readJson(file);
   const parent = own.extends;
   delete own.extends;
-  if (parent === undefined) return own;
-  if (typeof parent !== 'string') throw new InputError('"extends" must be a preset name or path', file);
-  const parentFile = parent.endsWith('.json') || parent.includes('/') ? resolve(dirname(file), parent) : presetFile(kind, parent);
-  return merge(readWithExtends(kind, parentFile, [...seen, file]), own, file);
+  if (parent === undefined && own.include === undefined) return own;
+  if (parent !== undefined && typeof parent !== 'string') throw new InputError('"extends" must be a preset name or path', file);
+  let base: JsonObject = {};
+  if (typeof parent === 'string') {
+    const parentFile = parent.endsWith('.json') || parent.includes('/') ? resolve(dirname(file), parent) : presetFile(kind, parent);
+    base = readWithExtends(kind, parentFile, [...seen, file]);
+  }
+  if (kind === 'memory' && own.include !== undefined) {
+    const include = own.include;
+    delete own.include;
+    base = includeCommandSets(base, include, file);
+  }
+  return merge(base, own, file);
 }
+
+/**
+ * Merges the command sets a memory preset includes into what it extends, and records their names
+ * and commands (`commandSets`) so the resolved memory can check that its rules use only commands
+ * its standard or an included set defines.
+ */
+function includeCommandSets(base: JsonObject, include: Json, file: string): JsonObject {
+  if (!Array.isArray(include) || !include.every((x) => typeof x === 'string')) {
+    throw new InputError(`field include: expected a list of command-set names (${listPresets('command-sets').join(', ')}), got ${quote(JSON.stringify(include))}`, file);
+  }
+  let out = base;
+  for (const name of include as string[]) {
+    const setFile = presetFile('command-sets', name, dirname(file));
+    const set = readJson(setFile);
+    const { name: setName, description, commands, ...fragment } = set;
+    if (typeof setName !== 'string' || typeof description !== 'string' || !Array.isArray(commands)) {
+      throw new InputError('a command set needs "name" (string), "description" (string) and "commands" (the command names it adds)', setFile);
+    }
+    const bad = Object.keys(fragment).find((k) => !COMMAND_SET_FIELDS.has(k));
+    if (bad !== undefined) throw new InputError(`field ${bad}: a command set may hold only ${[...COMMAND_SET_FIELDS].join(', ')}`, setFile);
+    out = merge(out, { ...fragment, '+commandSets': [{ name: setName, file: setFile, commands }] }, setFile);
+  }
+  return out;
+}
+
+/** What a command set may contribute to a memory preset besides its name, description and commands. */
+const COMMAND_SET_FIELDS: ReadonlySet<string> = new Set(['timing', 'registerMode', 'sources', '+rules', '+assumptions']);
 
 /** Parse a `--set` value: JSON when it parses (numbers, booleans, arrays), else a plain string. */
 function parseValue(s: string): Json {

@@ -4,7 +4,7 @@
  * integer-only MemorySpec the simulator uses.
  */
 import { z } from 'zod';
-import { COMMAND_ID, COMMAND_NAMES, type CommandName } from './commands.js';
+import { COMMAND_ID, COMMAND_NAMES, DRAM_COMMANDS, type CommandName } from './commands.js';
 import { InputError } from '../util/errors.js';
 import { quote } from './quote.js';
 import { toPicoseconds } from './units.js';
@@ -172,6 +172,10 @@ export const MemoryPresetSchema = z
     commandBus: CommandBusSchema.default(SINGLE_COMMAND_BUS),
     controller: ControllerSchema,
     registerMode: RegisterModeSchema.optional(),
+    /** The command sets the preset includes (filled by the loader from `include`; see spec/load.ts). */
+    commandSets: z
+      .array(z.strictObject({ name: z.string(), file: z.string(), commands: z.array(z.enum(COMMAND_NAMES)) }))
+      .default([]),
     /** Where each value comes from: keys are field paths or section names, values cite REFERENCE keys or say "assumed". */
     sources: z.record(z.string(), z.string()),
     /** Assumptions this preset makes, shown in reports. */
@@ -212,6 +216,8 @@ export interface MemorySpec {
   readonly controller: ControllerConfig;
   /** Register-mode switching, or null when the memory has none (or its command list is empty). */
   readonly registerMode: RegisterMode | null;
+  /** Names of the PIM command sets the preset includes (e.g. ["aim"]); empty for plain DRAM. */
+  readonly commandSets: readonly string[];
   readonly addressMapping: readonly AddressField[];
   /** Bytes moved by one column access (one burst). */
   readonly accessBytes: number;
@@ -326,6 +332,26 @@ function resolveBuses(cfg: CommandBusConfig, file: string): CommandBuses {
 }
 
 /**
+ * A rule or the register mode may name only the plain DRAM commands and those of the command sets
+ * the preset includes: a PIM command is defined by including its set, not by mentioning it.
+ */
+function checkCommandsDefined(preset: MemoryPreset, file: string): void {
+  const defined = new Set<string>([...DRAM_COMMANDS, ...preset.commandSets.flatMap((s) => s.commands)]);
+  const included = preset.commandSets.map((s) => s.name);
+  const hint = `; ${included.length ? `the included command sets (${included.join(', ')}) do not define it` : 'include a command set that defines it (e.g. "include": ["aim"])'}`;
+  preset.rules.forEach((r, i) => {
+    const names = 'window' in r ? [r.window] : [r.from, r.to];
+    for (const n of names.flat()) {
+      if (n !== '*' && !defined.has(n)) throw new InputError(`rules[${i}] ("${r.source ?? ''}") uses ${n}, which is not a plain DRAM command${hint}`, file);
+    }
+  });
+  const rm = preset.registerMode;
+  for (const n of rm ? [rm.switch, ...rm.commands] : []) {
+    if (!defined.has(n)) throw new InputError(`registerMode uses ${n}, which is not a plain DRAM command${hint}`, file);
+  }
+}
+
+/**
  * Validated preset -> integer spec. `file` names the preset in error messages; `overrides` are the
  * field paths changed by --set or a system's memoryOverrides, each of which must be read by something.
  */
@@ -360,6 +386,7 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
     }
     return { kind: 'pair', from: expand(r.from), to: expand(r.to), scope: r.scope, count: 1, cycles, text: `${JSON.stringify(r.from)} -> ${JSON.stringify(r.to)} >= ${r.cycles} (${r.scope})` };
   });
+  checkCommandsDefined(preset, file);
   const buses = resolveBuses(preset.commandBus, file);
   const c = preset.controller;
   if (c.scheduler === 'frfcfs-cap' && c.rowHitCap === undefined) {
@@ -401,7 +428,8 @@ export function resolveMemory(preset: MemoryPreset, file: string, overrides: rea
   const totalBytes = org.channels * banksPerChannel * org.rows * burstsPerRow * accessBytes;
   const peakBandwidthGBs = (org.channels * org.pseudoChannels * accessBytes) / ((timing.nBL! * tCK_ps) / 1000);
   return {
-    name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, buses, controller: c, registerMode, addressMapping,
+    name: preset.name, standard: preset.standard, org, tCK_ps, timing, rules, buses, controller: c, registerMode,
+    commandSets: preset.commandSets.map((s) => s.name), addressMapping,
     accessBytes, burstsPerRow, banksPerRank, rankSlots, banksPerChannel, totalBytes, peakBandwidthGBs,
     preset, file, overrides: [...overrides], sources: preset.sources, assumptions: preset.assumptions,
   };

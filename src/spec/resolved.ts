@@ -15,7 +15,8 @@ function behaviour(m: MemorySpec) {
     organization: m.org,
     tCK_ps: m.tCK_ps,
     timing: m.timing,
-    rules: m.rules.map((r) => ({ rule: r.text, cycles: r.cycles })),
+    // Sorted: the order rules are written in (a preset's own, its command sets') changes nothing.
+    rules: m.rules.map((r) => ({ rule: r.text, cycles: r.cycles })).sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : a.cycles - b.cycles)),
     commandBus: m.preset.commandBus,
     controller: m.controller,
     addressMapping: m.addressMapping,
@@ -33,6 +34,7 @@ export function memoryConfig(m: MemorySpec) {
     kind: 'memory' as const,
     name: m.name,
     standard: m.standard,
+    commandSets: m.commandSets,
     file: m.file,
     overrides: m.overrides,
     configHash: configHash(m),

@@ -7,8 +7,9 @@
  * link), appends them to the memory's rules, and so the scheduler and the protocol checker see
  * them as ordinary rules.
  */
+import { dirname } from 'node:path';
 import { z } from 'zod';
-import { loadPreset, overridePaths, type Override } from './load.js';
+import { loadPreset, overridePaths, presetFile, type Override } from './load.js';
 import { MemoryPresetSchema, resolveMemory, type MemorySpec, type ResolvedRule } from './memory.js';
 import { InputError } from '../util/errors.js';
 import { toBytesPerSecond, toHertz } from './units.js';
@@ -64,6 +65,11 @@ export const SystemPresetSchema = z.strictObject({
   globalBuffer: z.strictObject({ bytes: posInt }),
   link: z.strictObject({ bandwidthPerChannel: z.union([z.string(), z.number().positive()]) }),
   asic: z.string(),
+  /**
+   * The energy table that prices this system (src/presets/energy/, by name or path). Optional for
+   * user systems: without it, the one shipped table written for the system's memory preset.
+   */
+  energy: z.string().min(1).optional(),
   /** Fields of the ASIC preset to override, as a nested object (e.g. {"clock": "100 MHz"}). */
   asicOverrides: z.record(z.string(), z.unknown()).optional(),
   sources: z.record(z.string(), z.string()),
@@ -118,9 +124,22 @@ export interface SystemSpec {
   /** DRAM cycles the link needs per 32 B transfer. */
   readonly linkCyclesPerAccess: number;
   readonly asic: AsicSpec;
+  /** The energy table the preset names (a name, or a path resolved against the system file), or null. */
+  readonly energy: string | null;
   readonly preset: SystemPreset;
   readonly sources: Readonly<Record<string, string>>;
   readonly assumptions: readonly string[];
+}
+
+/** The energy table a system names: a shipped name, or a path resolved against the system file. */
+function energyRef(value: string, file: string): string {
+  const isPath = value.endsWith('.json') || value.includes('/');
+  try {
+    const found = presetFile('energy', value, dirname(file));
+    return isPath ? found : value;
+  } catch (e) {
+    throw new InputError(`field energy: ${(e as Error).message}`, file);
+  }
 }
 
 /** {"a": {"b": 1}} -> ["a.b=1"] */
@@ -186,6 +205,8 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     linkBytesPerSecond,
     linkCyclesPerAccess,
     asic: loadAsic(p.asic, fromFile('asicOverrides', p.asicOverrides ?? {})),
+    // Checked here (the file exists) so a bad name fails before a run, not when it is priced.
+    energy: p.energy === undefined ? null : energyRef(p.energy, file),
     preset: p,
     sources: p.sources,
     assumptions: [...base.assumptions, ...p.assumptions],

@@ -24,18 +24,23 @@ describe('energy presets', () => {
     expect(hbm.preset.memory).toBe('hbm2-pim');
     expect(loadEnergy('hbm3-pim').preset.memory).toBe('hbm3-pim');
     expect(loadEnergy('lpddr5-pim').preset.memory).toBe('lpddr5-pim');
-    // The new systems find theirs through their memory preset.
+    // Every shipped system names its table.
     expect(energyTableFor(loadSystem('hbm3-pim')).name).toBe('hbm3-pim');
     expect(energyTableFor(loadSystem('lpddr5-pim')).name).toBe('lpddr5-pim');
   });
 
-  it('map systems to tables by name, else by memory', () => {
+  it('price a system with the table it names, else the one written for its memory', () => {
+    expect(pimGpt.energy).toBe('aim-gddr6');
     expect(energyTableFor(pimGpt).name).toBe('aim-gddr6');
     expect(energyTableFor(hbmPim).name).toBe('hbm-pim');
-    expect(energyTableFor({ name: 'my-aim', memory: pimGpt.memory }).name).toBe('aim-gddr6');
-    const ddr4 = { name: 'ddr4-pim', memory: { ...pimGpt.memory, name: 'ddr4-3200' } };
+    // A system may name another table (here: the HBM table for an AiM system, a what-if).
+    expect(energyTableFor({ ...pimGpt, energy: 'hbm-pim' }).name).toBe('hbm-pim');
+    expect(energyTableFor({ name: 'my-aim', memory: pimGpt.memory, energy: null }).name).toBe('aim-gddr6');
+    const ddr4 = { name: 'ddr4-pim', memory: { ...pimGpt.memory, name: 'ddr4-3200' }, energy: null };
     expect(() => energyTableFor(ddr4)).toThrow(InputError);
-    expect(() => energyTableFor(ddr4)).toThrow(/no energy table for system "ddr4-pim".*pim-gpt -> aim-gddr6/);
+    expect(() => energyTableFor(ddr4)).toThrow(/no energy table for system "ddr4-pim".*name one in the system's "energy" field; shipped tables: aim-gddr6 \(for gddr6-aim\)/);
+    // A bad name fails when the system loads, before any run.
+    expect(() => loadSystem('pim-gpt', ['energy=gddr7'])).toThrow(/pim-gpt\.json: field energy: unknown energy preset "gddr7"; expected one of: aim-gddr6, hbm-pim/);
   });
 
   it('reject unknown names, bad values and uncited figures, naming the field', () => {
