@@ -8,7 +8,7 @@
  * test/pim/timing.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
+import { ALL_COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
 import { buildProgram, type InstructionInput } from '../../src/pim/program.js';
 import { PimMachine, runProgram, type PimStats } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
@@ -25,7 +25,7 @@ function run(system: SystemSpec, items: InstructionInput[]): { stats: PimStats; 
     const stats = runProgram(system, buildProgram(items, system, 'hand'), {
       fidelity,
       onCommand: (cmd, channel, _r, _g, _b, _row, _col, cycle) => {
-        if (channel === 0) log.push(`${COMMAND_NAMES[cmd]}@${cycle}`);
+        if (channel === 0) log.push(`${ALL_COMMAND_NAMES[cmd]}@${cycle}`);
       },
     });
     out.push({ stats, log });
@@ -49,8 +49,8 @@ describe('hand-computed low-bit command sequences', () => {
     // 187, MAC16 219, 227, 235; RDMAC16 could issue at 235 + 8 = 243: TMOD 243, words 275 .. 281.
     // Done when the last word is on the bus: 281 + nCLREG + nBL = 283.
     expect(log).toEqual([
-      'TMOD@0', 'WRGB@32', 'WRGB@34', 'TMOD@35', 'ACT16@67', ...seq('MAC16', 123, 3, 8), 'TMOD@147', ...seq('RDMAC16', 179, 4, 2),
-      'TMOD@187', ...seq('MAC16', 219, 3, 8), 'TMOD@243', ...seq('RDMAC16', 275, 4, 2),
+      'TMOD@0', 'WRGB@32', 'WRGB@34', 'TMOD@35', 'ACT16@67', ...seq('MAC16.ternary', 123, 3, 8), 'TMOD@147', ...seq('RDMAC16', 179, 4, 2),
+      'TMOD@187', ...seq('MAC16.ternary', 219, 3, 8), 'TMOD@243', ...seq('RDMAC16', 275, 4, 2),
     ]);
     expect(stats.cycles).toBe(283);
     expect(stats.commands).toEqual({ WRGB: 2, ACT16: 1, MAC16: 6, RDMAC16: 8, TMOD: 5 });
@@ -62,7 +62,7 @@ describe('hand-computed low-bit command sequences', () => {
       { id: 'm2', op: 'MAC', channel: 0, banks: 'all', row: 5, col: 2, cols: 3, deps: ['m1'] },
     ]);
     // ACT16 0; binary MAC16 56, 72; bf16 MAC16 max(72 + 2, PU free 72 + 16 = 88) = 88, 90, 92.
-    expect(log).toEqual(['ACT16@0', 'MAC16@56', 'MAC16@72', 'MAC16@88', 'MAC16@90', 'MAC16@92']);
+    expect(log).toEqual(['ACT16@0', 'MAC16.binary@56', 'MAC16.binary@72', 'MAC16@88', 'MAC16@90', 'MAC16@92']);
   });
 
   it('single-bank low-bit MACs hold only their own bank PU', () => {
@@ -74,7 +74,7 @@ describe('hand-computed low-bit command sequences', () => {
     ]);
     // Bank (1,0): ACT 0, MAC 56. Bank (0,0): ACT 57 (the next bus cycle; nRRD 11 is met), MAC 113, 121.
     // Bank (1,0) again: its PU is free since 64, so only nCCD: 123. Bank (0,0): its PU until 121 + 8 = 129.
-    expect(log).toEqual(['ACT@0', 'MAC@56', 'ACT@57', 'MAC@113', 'MAC@121', 'MAC@123', 'MAC@129']);
+    expect(log).toEqual(['ACT@0', 'MAC.ternary@56', 'ACT@57', 'MAC.ternary@113', 'MAC.ternary@121', 'MAC.ternary@123', 'MAC.ternary@129']);
   });
 });
 
