@@ -13,7 +13,6 @@ import { buildProgram, type InstructionInput } from '../../src/pim/program.js';
 import { PimMachine, runProgram, type PimStats } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { gemvItems, planGemv } from '../../src/mapping/gemv.js';
-import { lowBitRunStats } from '../../src/pim/lowbitStats.js';
 import type { Fidelity } from '../../src/pim/sequencer.js';
 
 const sys = loadSystem('pim-gpt-lowbit');
@@ -82,7 +81,7 @@ describe('the fast path stays exact with per-format spacing (repeat skipping on)
   const stats = (items: InstructionInput[], fidelity: Fidelity, system = sys) => {
     const machine = new PimMachine(system, { fidelity });
     machine.run(buildProgram(items, system, 'g', undefined, true));
-    return { stats: machine.stats(), formats: lowBitRunStats(machine) };
+    return { stats: machine.stats(), formats: machine.formatCounts() };
   };
   const cases: [string, number, number, 'ternary' | 'binary' | 'int8' | 'bf16'][] = [
     ['ternary: many rows per chunk (row repeats)', 16384, 4096, 'ternary'],
@@ -116,7 +115,7 @@ describe('the fast path stays exact with per-format spacing (repeat skipping on)
     expect(a.formats).toEqual(b.formats);
     // Each format's bank columns: rows x ceil(K / weights per column), rounded up to whole segments per bank.
     expect(Object.keys(b.formats.bankColumnsByPrecision).sort()).toEqual(['bf16', 'binary', 'ternary']);
-    const total = Object.values(b.formats.bankColumnsByPrecision).reduce((x, y) => x + y!, 0);
+    const total = Object.values(b.formats.bankColumnsByPrecision).reduce((x: number, y) => x + y!, 0);
     expect(total).toBe((b.stats.commands.MAC16 ?? 0) * 16);
   });
 });
@@ -136,5 +135,8 @@ describe('the low-bit MAC rate', () => {
     expect(bf.commands.MAC16).toBe(65536);
     // MAC time per channel: each MAC16 is charged its spacing (8 cycles = 4 ns), give or take the last of each run.
     expect(te.breakdownNs.mac).toBeGreaterThan(1024 * 4 * 0.9);
+    // PU utilization: each bank column busy for its format's spacing (ternary 8 cycles, bf16 2), over 8 x 16 PUs.
+    expect(te.puUtilization).toBeCloseTo((131072 * 8) / (128 * te.cycles), 12);
+    expect(bf.puUtilization).toBeCloseTo((65536 * 16 * 2) / (128 * bf.cycles), 12);
   });
 });
