@@ -15,7 +15,7 @@
  *   0.044715 x^3), so it reuses exp and reciprocal instead of a separate tanh series.
  * - layernorm: two-pass mean and variance, rstd by rsqrt.
  */
-import type { ApproxParams } from './spec.js';
+import type { ApproxParams } from '../spec/asic.js';
 
 /** The parameters of the shipped pim-gpt-asic preset (a test keeps them equal). */
 export const DEFAULT_APPROX: ApproxParams = { expTaylorDegree: 6, reciprocalNewtonIterations: 3, rsqrtNewtonIterations: 2 };

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 export interface HostModelShape {
   readonly layers: number;

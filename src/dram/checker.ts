@@ -43,7 +43,7 @@
  * banks a multi-bank command reaches).
  */
 import type { MemorySpec, ResolvedRule, RuleScope } from '../spec/memory.js';
-import { ALL_COMMAND_NAMES, BASE_COMMAND_ID, COMMANDS, COMMAND_ID, NUM_COMMANDS, type CommandBehaviour, type CommandName } from './commands.js';
+import { ALL_COMMAND_NAMES, BASE_COMMAND_ID, COMMANDS, COMMAND_ID, NUM_COMMANDS, type CommandBehaviour, type CommandName } from '../spec/commands.js';
 import { forEachCommand, type CommandRecord } from './commandLog.js';
 
 export interface Violation {

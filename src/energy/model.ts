@@ -9,12 +9,12 @@
  * underestimate, stated in the report.
  */
 import type { AsicOp } from '../asic/latency.js';
-import type { CommandName } from '../dram/commands.js';
+import type { CommandName } from '../spec/commands.js';
 import type { FormatCounts, PimStats } from '../pim/run.js';
-import { PRECISIONS } from '../model/ops.js';
+import { PRECISIONS } from '../spec/formats.js';
 import type { Program } from '../pim/program.js';
 import { PACK_FORMATS, type PackFormat } from '../quant/pack.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import { actionField, asicOpEnergy, energyField, fmt, macBankColumnFigure, MissingFigure, powerField } from './figures.js';
 import type { EnergyTable } from './table.js';

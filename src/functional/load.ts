@@ -7,7 +7,7 @@
  * `L{l}.qkv.bias`, `L{l}.attn.bias`, `L{l}.ln2.g/b`, `L{l}.up.bias`, `L{l}.down.bias`; then
  * `final.ln.g/b`; input 'embed', output 'logits'.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { Datapath } from '../pim/datapath.js';
 import type { ModelLayout } from '../mapping/layout.js';
 import { loadGemvWeights } from '../mapping/gemv.js';

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type HostBackend } from '../baselines/host.js';
 import { weightShape } from '../model/block.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { LAYER_ROLES, type GptWeights, type LayerRole } from './weights.js';
 
 const LN_EPS = 1e-5;

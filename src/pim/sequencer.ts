@@ -24,18 +24,18 @@
  * mode switches instead of 2g.
  *
  * Low-bit formats: the MACs of a low-bit instruction are its format's MAC commands (MAC16.ternary,
- * dram/commands.ts), whose rules (spec/system.ts) hold the PU for the format's own spacing (e.g.
+ * spec/commands.ts), whose rules (spec/system.ts) hold the PU for the format's own spacing (e.g.
  * ternary on 8-bit activations waits for four global-buffer reads per column). They are ordinary
  * timing rules: both fidelities, MAC runs and the repeat detection see them in the timing state,
  * and the command log names the format, so the protocol checker verifies them. Statistics count
  * them as MAC16 / MAC (per format: bankColumnsByPrecision, macCommandsByPrecision).
  */
-import { COMMAND_ID, NUM_COMMANDS, macCommand } from '../dram/commands.js';
+import { COMMAND_ID, NUM_COMMANDS, macCommand } from '../spec/commands.js';
 import { PRECISIONS } from '../model/ops.js';
 import { ChannelTiming, CLOSED } from '../dram/timing.js';
 import type { CommandSink } from '../dram/controller.js';
 import { Waker, type Component, type Engine } from '../sim/engine.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { Datapath } from './datapath.js';
 import type { Instruction } from './program.js';

@@ -10,13 +10,11 @@
 import { z } from 'zod';
 import { loadPreset, overridePaths, type Override } from './load.js';
 import { MemoryPresetSchema, resolveMemory, type MemorySpec, type ResolvedRule } from './memory.js';
-import { InputError } from './errors.js';
+import { InputError } from '../util/errors.js';
 import { toBytesPerSecond, toHertz } from './units.js';
-import { loadAsic } from '../asic/spec.js';
-import { formatMacCommands, macCommand, type CommandName } from '../dram/commands.js';
-import type { AsicSpec } from '../asic/spec.js';
-import { PRECISIONS, type Precision } from '../model/ops.js';
-import { weightsPerColumn, type PackFormat } from '../quant/pack.js';
+import { loadAsic, type AsicSpec } from './asic.js';
+import { formatMacCommands, macCommand, type CommandName } from './commands.js';
+import { PRECISIONS, weightsPerColumn, type PackFormat, type Precision } from './formats.js';
 
 const posInt = z.number().int().positive();
 
@@ -197,7 +195,7 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
 }
 
 /**
- * The rules of the format MACs (MAC.ternary, MAC16.ternary, ...; see dram/commands.ts) of the PU's
+ * The rules of the format MACs (MAC.ternary, MAC16.ternary, ...; see spec/commands.ts) of the PU's
  * low-bit formats. A format MAC is a MAC: every rule naming MAC or MAC16 names it too. A format
  * whose unit is slower than the base MAC spacing (the fastest format's) holds the PU of each bank
  * it MACs for its own spacing: the next MAC of any format to that bank waits for it, and the

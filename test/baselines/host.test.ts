@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { measureHostDecode } from '../../src/baselines/host.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 const TINY = { layers: 2, dModel: 64, heads: 4, dFF: 256, vocab: 97 };
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommandLog } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
-import { ALL_COMMAND_NAMES, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { ALL_COMMAND_NAMES, COMMAND_NAMES } from '../../src/spec/commands.js';
 import { buildProgram, type InstructionInput } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
@@ -73,7 +73,7 @@ describe('per-format MAC spacing in the checker', () => {
     // Without register mode (no TMOD between), RDMAC16 follows the last MAC as closely as the rules allow.
     const sys = loadSystem('pim-gpt-lowbit', ['memoryOverrides.registerMode.commands=[]']);
     const log = logOf(sys, [{ id: 'm', op: 'MAC', channel: 0, banks: 'all', row: 20, col: 0, cols: 3, readout: true, precision: 'ternary' }]);
-    const last = log.findLastIndex((r) => r.command === 'MAC16.ternary');
+    const last = log.map((r) => r.command).lastIndexOf('MAC16.ternary');
     const rd = log.findIndex((r) => r.command === 'RDMAC16');
     expect(log[rd].cycle - log[last].cycle).toBe(8);
     expect(checkCommandLog(log, sys.memory)).toEqual([]);

@@ -9,7 +9,7 @@
  * a timing rule (derived from the PU format in spec/system.ts) which the sequencer obeys and the
  * protocol checker verifies like any other. BF16 MACs keep the plain names.
  */
-import { PRECISIONS, type Precision } from '../model/ops.js';
+import { PRECISIONS, type Precision } from './formats.js';
 
 /** Weight formats whose MACs have their own command names (every format but bf16). */
 export type MacFormat = Exclude<Precision, 'bf16'>;
