@@ -12,8 +12,7 @@ import { loadDevice, type DeviceSpec } from './baselines/index.js';
 import { formatPrecisionPlan, type PrecisionPlan } from './model/precision.js';
 import type { SystemSpec } from './spec/system.js';
 import type { Packing } from './mapping/layout.js';
-import { explainLowBit } from './pim/lowbitBounds.js';
-import { energyField } from './energy/figures.js';
+import { explainLowBit } from './results/lowbitBounds.js';
 import { canonicalHash } from './util/canonical.js';
 import { PIMSIM_VERSION, RESULT_KIND, RESULT_SCHEMA_VERSION, type SimulationResult } from './resultSchema.js';
 
@@ -72,21 +71,10 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
   const gen = sim.tokens.filter((t) => t.phase === 'generate');
   const meanGen = gen.length ? gen.reduce((a, t) => a + t.latencyNs, 0) / gen.length : totalNs / sim.tokens.length;
   const table = energyTableFor(system);
-  const energy: EnergyReport = energyOf(stats, system, table, {
-    asicOps: opts.asicOps, rowOpenNsPerChannel: stats.rowOpenNs, bankColumnsByFormat: sim.formats.bankColumnsByFormat,
-  });
-  // energyOf charges one column of global-buffer reads per MAC; low-bit MACs read more (lowbitStats.ts).
+  const energy: EnergyReport = energyOf(stats, system, table, { asicOps: opts.asicOps, rowOpenNsPerChannel: stats.rowOpenNs, formats: sim.formats });
   const byComponentPj = Object.fromEntries(energy.components.map((c) => [c.name, c.energyPj])) as Record<string, number>;
   const formulas = Object.fromEntries(energy.components.map((c) => [c.name, c.formula])) as Record<string, string>;
-  let totalPj = energy.totalPj;
-  const extraBits = sim.formats.extraGlobalBufferReadBits;
-  if (extraBits > 0) {
-    const e = energyField(table, 'pim.globalBuffer.readPerBit', 'low-bit global-buffer reads');
-    const copies = table.preset.pim.globalBuffer?.copies ?? 1;
-    byComponentPj.globalBufferReadLowBit = extraBits * copies * e.pj;
-    formulas.globalBufferReadLowBit = `${extraBits} extra bits read by low-bit MACs (reads per column x ${system.pu.globalBufferReadBits} bits beyond the one column energyOf counts) x ${copies} copies x ${e.formula}/bit`;
-    totalPj += byComponentPj.globalBufferReadLowBit;
-  }
+  const totalPj = energy.totalPj;
   const perTokenPj = totalPj / sim.tokens.length;
   const meanTokenNs = totalNs / sim.tokens.length;
   const config = {
@@ -133,7 +121,7 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
     },
     breakdownNs: b,
     stats: {
-      rowHitRate: stats.rowHitRate, puUtilization: sim.formats.puUtilization, macCommands: stats.macCommands, activations: stats.activations,
+      rowHitRate: stats.rowHitRate, puUtilization: stats.puUtilization, macCommands: stats.macCommands, activations: stats.activations,
       internalBandwidthGBs: stats.internalBandwidthGBs, externalBytes: stats.externalBytes, asicBusyNs: stats.asicBusyNs, rowOpenNs: stats.rowOpenNs,
       commands: stats.commands, perChannelBusyNs: stats.perChannel.map((c) => c.busyNs), instructions: stats.instructions,
     },

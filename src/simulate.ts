@@ -9,14 +9,13 @@ import { InputError } from './util/errors.js';
 import { layoutModel, type ModelLayout, type Packing } from './mapping/layout.js';
 import { tokenItems } from './mapping/token.js';
 import { buildProgram } from './pim/program.js';
-import { PimMachine, type PimStats } from './pim/run.js';
+import { PimMachine, type FormatCounts, type PimStats } from './pim/run.js';
 import type { Fidelity } from './pim/sequencer.js';
 import type { Datapath } from './pim/datapath.js';
 import type { CommandSink } from './dram/controller.js';
 import { asicOpsOf } from './energy/index.js';
 import type { AsicOp } from './asic/latency.js';
 import { BF16_PLAN, parsePrecisionPlan, type PrecisionPlan } from './model/precision.js';
-import { lowBitRunStats, type LowBitRunStats } from './pim/lowbitStats.js';
 
 export interface SimulateOptions {
   /** Preset name, path, or a resolved spec. */
@@ -71,8 +70,8 @@ export interface Simulation {
   readonly asicOps: readonly AsicOp[];
   /** The precision plan run (attention resolved; layout.precision). */
   readonly precision: PrecisionPlan;
-  /** Bank columns and MACs per weight format, PU utilization at each format's column time. */
-  readonly formats: LowBitRunStats;
+  /** Bank columns and MAC commands per weight format (priced by the energy model, explained per format in results). */
+  readonly formats: FormatCounts;
   /** Packing and precision plan as requested (before automatic choices), for the configuration hash. */
   readonly requestedPacking?: Packing;
   readonly requestedPrecision: PrecisionPlan;
@@ -131,6 +130,6 @@ export function simulate(opts: SimulateOptions): Simulation {
   };
   return {
     layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity, asicOps,
-    precision: layout.precision, formats: lowBitRunStats(machine), requestedPacking: opts.packing, requestedPrecision: plan,
+    precision: layout.precision, formats: machine.formatCounts(), requestedPacking: opts.packing, requestedPrecision: plan,
   };
 }

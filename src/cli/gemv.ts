@@ -1,8 +1,8 @@
 /** `pimsim gemv`: map and run one matrix-vector product (BF16 or low-bit) on a PIM system. */
 import type { Command } from 'commander';
 import { loadSystem } from '../spec/system.js';
-import { runGemv } from '../pim/gemvRun.js';
-import { tfjsGemv, maxRelError } from '../pim/reference.js';
+import { runGemv } from '../mapping/gemvRun.js';
+import { tfjsGemv, maxRelError } from '../functional/gemvReference.js';
 import { withCommandLog } from '../dram/commandLogSink.js';
 import { InputError } from '../util/errors.js';
 import { checkOutputFile } from '../util/output.js';
@@ -51,7 +51,7 @@ export function register(program: Command): void {
       system: system.name, rows, cols, precision, fidelity: s.fidelity,
       pu: { pack: unit.pack, weightsPerColumn: unit.weightsPerColumn, lanes: unit.lanes, activationBits: unit.activationBits, gbReadsPerColumn: unit.gbReadsPerColumn, macSpacingCycles: unit.macSpacingCycles },
       cycles: s.cycles, ns: s.ns, macCommands: s.macCommands, activations: s.activations, rowHitRate: s.rowHitRate,
-      puUtilization: r.formats.puUtilization, puUtilizationCap: r.puUtilizationCap, puUtilizationCapWithRefresh: r.puUtilizationCapWithRefresh,
+      puUtilization: s.puUtilization, puUtilizationCap: r.puUtilizationCap, puUtilizationCapWithRefresh: r.puUtilizationCapWithRefresh,
       internalBandwidthGBs: s.internalBandwidthGBs, peakInternalBandwidthGBs: s.peakInternalBandwidthGBs, internalBandwidthFraction: s.internalBandwidthFraction,
       mapping: { chunks: r.plan.chunks, chunkColumns: r.plan.chunkCols, segmentsPerRow: r.plan.segmentsPerRow, rowsPerBank: r.plan.dramRowsPerBank, scaleColumns: r.plan.scaleCols, readoutGroup: r.plan.readoutGroup, modeSwitchesPerChannel: r.plan.modeSwitches },
       breakdownNs: s.breakdownNs, commands: s.commands,
@@ -66,7 +66,7 @@ export function register(program: Command): void {
       ['MAC commands', s.macCommands],
       ['bank activations', s.activations],
       ['row hit rate', `${(100 * s.rowHitRate).toFixed(2)}%`],
-      ['PU utilization', `${(100 * r.formats.puUtilization).toFixed(1)}% (row-cycle cap ${(100 * r.puUtilizationCap).toFixed(1)}%, ${(100 * r.puUtilizationCapWithRefresh).toFixed(1)}% with refresh)`],
+      ['PU utilization', `${(100 * s.puUtilization).toFixed(1)}% (row-cycle cap ${(100 * r.puUtilizationCap).toFixed(1)}%, ${(100 * r.puUtilizationCapWithRefresh).toFixed(1)}% with refresh)`],
       ['internal bandwidth', `${s.internalBandwidthGBs.toFixed(1)} GB/s of ${s.peakInternalBandwidthGBs.toFixed(1)} peak`],
       ['breakdown (ns/channel)', Object.entries(s.breakdownNs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')],
       ...(functional && functional.bitExact !== undefined

@@ -1,6 +1,6 @@
 /** `pimsim precision`: one model under BF16, int8, ternary and binary (or given plans), side by side. */
 import type { Command } from 'commander';
-import { comparePrecisions, DEFAULT_PRECISIONS, type PrecisionComparison } from '../pim/lowbitCompare.js';
+import { comparePrecisions, DEFAULT_PRECISIONS, type PrecisionComparison } from '../study/precisionComparison.js';
 import { checkOutputFile, writeFileAtomic } from '../util/output.js';
 import { toCsv } from '../report/csv.js';
 import { alignedTable, printJson, wrap } from './common.js';

@@ -28,6 +28,12 @@
  * again, read for every such rank but its own. With pseudo-channels, a record's rank is its rank
  * slot (MemorySpec.rankSlots: pseudo-channel x ranks + rank).
  *
+ * Format MACs (MAC.ternary, MAC16.ternary, ...) are checked like any command, by the rules that
+ * name them: a system names those of its PU formats (its MAC / MAC16 rules extended to them, and
+ * each slower format's own MAC spacing). They take their base command's bus and mode. A format
+ * MAC that no rule names (the log is checked against a memory or system without that format) is
+ * an address violation rather than a command checked against nothing.
+ *
  * Command buses (MemorySpec.buses) are checked apart from the rules: each command occupies its bus
  * from its cycle for its bus cycles (HBM's ACT two), and no other command may start on that bus
  * meanwhile, so two commands of one bus in one clock are a violation while a row and a column
@@ -37,7 +43,7 @@
  * banks a multi-bank command reaches).
  */
 import type { MemorySpec, ResolvedRule, RuleScope } from '../spec/memory.js';
-import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandBehaviour, type CommandName } from '../spec/commands.js';
+import { ALL_COMMAND_NAMES, BASE_COMMAND_ID, COMMANDS, COMMAND_ID, NUM_COMMANDS, type CommandBehaviour, type CommandName } from '../spec/commands.js';
 import { forEachCommand, type CommandRecord } from './commandLog.js';
 
 export interface Violation {
@@ -84,6 +90,7 @@ interface WindowState {
 
 /** Checks records one at a time, so a caller can check a log without holding it all. */
 export class ProtocolChecker {
+  private readonly name: string;
   private readonly ch: number;
   /** Rank slots per channel (pseudoChannels x ranks) and the ranks sharing one data bus. */
   private readonly ranks: number;
@@ -116,12 +123,15 @@ export class ProtocolChecker {
   /** COMMANDS and COMMAND_ID, held locally: the hot loop reads them once per record. */
   private readonly behaviour: Readonly<Record<string, CommandBehaviour>> = COMMANDS;
   private readonly ids: Readonly<Record<string, number>> = COMMAND_ID;
+  /** Per command id: whether a rule names it (a format MAC is named only by a system with that format). */
+  private readonly named: Uint8Array;
   /** The node range last computed by `nodes` (fields rather than a tuple: no allocation per record). */
   private lo = 0;
   private hi = 0;
 
   constructor(spec: MemorySpec) {
     const o = spec.org;
+    this.name = spec.name;
     this.ch = o.channels;
     this.ranks = spec.rankSlots;
     this.ranksPerBus = o.ranks;
@@ -130,7 +140,10 @@ export class ProtocolChecker {
     this.rows = o.rows;
     this.columns = o.columns;
     this.lastCycle = new Float64Array(this.ch).fill(-Infinity);
-    ({ busOf: this.busOf, cycles: this.busCycles, names: this.busNames } = spec.buses);
+    // A format MAC (MAC16.ternary) is sent as its base command: same bus, same clocks.
+    this.busNames = spec.buses.names;
+    this.busOf = Array.from(BASE_COMMAND_ID, (b) => spec.buses.busOf[b]);
+    this.busCycles = Array.from(BASE_COMMAND_ID, (b) => spec.buses.cycles[b]);
     this.busFree = new Float64Array(this.ch * this.busNames.length).fill(-Infinity);
     this.busLine = new Int32Array(this.busFree.length);
     this.busCmd = new Uint8Array(this.busFree.length);
@@ -145,6 +158,7 @@ export class ProtocolChecker {
       this.switchCmd = COMMAND_ID[rm.switch];
       this.modeOf[this.switchCmd] = -1;
       for (const c of rm.commands) this.modeOf[COMMAND_ID[c]] = 1;
+      for (let c = 0; c < NUM_COMMANDS; c++) this.modeOf[c] = this.modeOf[BASE_COMMAND_ID[c]];
     }
     this.mode = new Uint8Array(this.ch);
     this.modeLine = new Int32Array(this.ch);
@@ -153,7 +167,9 @@ export class ProtocolChecker {
       this.pairFrom.push([]);
       this.windowOf.push([]);
     }
+    this.named = new Uint8Array(NUM_COMMANDS);
     for (const rule of spec.rules) {
+      for (const c of [...rule.from, ...rule.to]) this.named[COMMAND_ID[c]] = 1;
       const n = this.nodeCount(rule.scope);
       if (rule.kind === 'pair') {
         const s: PairState = { rule, last: new Float64Array(n).fill(-Infinity), lastLine: new Int32Array(n), lastCmd: new Uint8Array(n) };
@@ -211,6 +227,10 @@ export class ProtocolChecker {
   private addressProblem(r: CommandRecord): string | null {
     const b = this.behaviour[r.command];
     if (b === undefined) return `unknown command "${r.command}"`;
+    const id = this.ids[r.command];
+    if (BASE_COMMAND_ID[id] !== id && !this.named[id]) {
+      return `${r.command} is a MAC of a format whose PU rules ${this.name} lacks: check the log with --system and a system whose PUs have that format`;
+    }
     if (!Number.isSafeInteger(r.cycle) || r.cycle < 0) return `cycle ${r.cycle} is not a non-negative integer`;
     if (bad(r.channel, this.ch)) return `channel ${r.channel} is outside 0..${this.ch - 1}`;
     if (bad(r.rank, this.ranks)) return `rank ${r.rank} is outside 0..${this.ranks - 1}`;
@@ -241,14 +261,14 @@ export class ProtocolChecker {
       this.modeLine[r.channel] = line;
     } else if (this.modeOf[cmd] >= 0 && this.modeOf[cmd] !== this.mode[r.channel]) {
       const name = (m: number) => (m ? 'register' : 'bank');
-      const since = this.modeLine[r.channel] ? `since the ${COMMAND_NAMES[this.switchCmd]} at line ${this.modeLine[r.channel]}` : 'from the start';
+      const since = this.modeLine[r.channel] ? `since the ${ALL_COMMAND_NAMES[this.switchCmd]} at line ${this.modeLine[r.channel]}` : 'from the start';
       out.push(violation(r, line, STATE_RULES.mode, `${r.command} needs ${name(this.modeOf[cmd])} mode but channel ${r.channel} is in ${name(this.mode[r.channel])} mode (${since})`));
     }
     const bus = r.channel * this.busNames.length + this.busOf[cmd];
     if (t < this.busFree[bus]) {
       const held = this.busCycles[this.busCmd[bus]];
       out.push(violation(r, line, STATE_RULES.bus,
-        `bus "${this.busNames[this.busOf[cmd]]}" is held by ${COMMAND_NAMES[this.busCmd[bus]]} at line ${this.busLine[bus]} until cycle ${this.busFree[bus]} (${held} clock${held > 1 ? 's' : ''})`));
+        `bus "${this.busNames[this.busOf[cmd]]}" is held by ${ALL_COMMAND_NAMES[this.busCmd[bus]]} at line ${this.busLine[bus]} until cycle ${this.busFree[bus]} (${held} clock${held > 1 ? 's' : ''})`));
     }
     if (t + this.busCycles[cmd] > this.busFree[bus]) {
       this.busFree[bus] = t + this.busCycles[cmd];
@@ -269,7 +289,7 @@ export class ProtocolChecker {
       }
       if (worst < 0) continue;
       const gap = t - s.last[worst];
-      if (gap < s.rule.cycles) out.push(violation(r, line, s.rule.text, `${gap} < ${s.rule.cycles} cycles after ${COMMAND_NAMES[s.lastCmd[worst]]} at line ${s.lastLine[worst]}`));
+      if (gap < s.rule.cycles) out.push(violation(r, line, s.rule.text, `${gap} < ${s.rule.cycles} cycles after ${ALL_COMMAND_NAMES[s.lastCmd[worst]]} at line ${s.lastLine[worst]}`));
     }
     for (const s of this.pairFrom[cmd]) {
       this.nodes(r, s.rule.scope);

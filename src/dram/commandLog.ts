@@ -21,7 +21,7 @@
  */
 import { InputError } from '../util/errors.js';
 import { quote } from '../spec/quote.js';
-import { COMMANDS, COMMAND_NAMES, isCommandName, type CommandName } from '../spec/commands.js';
+import { ALL_COMMAND_NAMES, COMMANDS, isCommandName, type CommandName } from '../spec/commands.js';
 import { lineBlocks } from './trace/stream.js';
 
 export const COMMAND_LOG_HEADER = 'cycle,channel,rank,bankgroup,bank,row,column,command';
@@ -60,7 +60,7 @@ export function commandFields(command: CommandName): CommandFields {
   };
 }
 
-const FIELDS = Object.fromEntries(COMMAND_NAMES.map((c) => [c, commandFields(c)])) as Record<CommandName, CommandFields>;
+const FIELDS = Object.fromEntries(ALL_COMMAND_NAMES.map((c) => [c, commandFields(c)])) as Record<CommandName, CommandFields>;
 
 function field(n: number, use: FieldUse = 'required'): string {
   return n < 0 || use === 'absent' ? '-' : String(n);
@@ -154,8 +154,8 @@ export async function forEachCommand(file: string, each: (r: CommandRecord, line
   return count;
 }
 
-const NAME_IDS = new Map<string, CommandName>(COMMAND_NAMES.map((n) => [n, n]));
-const FIELD_BITS = Object.fromEntries(COMMAND_NAMES.map((n) => {
+const NAME_IDS = new Map<string, CommandName>(ALL_COMMAND_NAMES.map((n) => [n, n]));
+const FIELD_BITS = Object.fromEntries(ALL_COMMAND_NAMES.map((n) => {
   const f = commandFields(n);
   // Per address field (bankgroup, bank, row, column): 0 absent, 1 optional, 2 required.
   const code = (u: FieldUse) => (u === 'absent' ? 0 : u === 'optional' ? 1 : 2);
@@ -188,7 +188,7 @@ function parseBytesLine(b: Uint8Array, from: number, to: number, r: CommandRecor
     if (b[i] !== 44 /* , */) return false;
     i++;
   }
-  if (to - i < 2 || to - i > 8) return false;
+  if (to - i < 2 || to - i > 13) return false;
   let name = '';
   for (let k = i; k < to; k++) name += String.fromCharCode(b[k]);
   const cmd = NAME_IDS.get(name);
@@ -218,7 +218,7 @@ function parseLine(line: string, file: string, lineNo: number): CommandRecord {
   }
   const name = parts[7].trim();
   if (!isCommandName(name)) {
-    throw new InputError(`unknown command ${quote(name)}; expected one of ${COMMAND_NAMES.join(', ')}`, `${file}:${lineNo}`);
+    throw new InputError(`unknown command ${quote(name)}; expected one of ${ALL_COMMAND_NAMES.join(', ')}`, `${file}:${lineNo}`);
   }
   const f = FIELDS[name];
   return {

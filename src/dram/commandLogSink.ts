@@ -3,14 +3,14 @@
  * are encoded straight into the output buffer, with no string per command: a trace of 10^7
  * requests writes ~3 x 10^7 lines without garbage.
  */
-import { COMMANDS, COMMAND_NAMES } from '../spec/commands.js';
+import { ALL_COMMAND_NAMES, COMMANDS } from '../spec/commands.js';
 import { COMMAND_LOG_HEADER, commandFields } from './commandLog.js';
 import type { CommandSink } from './controller.js';
 import { AtomicFileWriter } from '../util/output.js';
 
-const NAME_BYTES = COMMAND_NAMES.map((n) => Uint8Array.from(n, (c) => c.charCodeAt(0)));
+const NAME_BYTES = ALL_COMMAND_NAMES.map((n) => Uint8Array.from(n, (c) => c.charCodeAt(0)));
 /** Per command: which of bankgroup, bank, row, column it takes (bit 0..3); the others are written "-". */
-const USED = COMMAND_NAMES.map((n) => {
+const USED = ALL_COMMAND_NAMES.map((n) => {
   const f = commandFields(n);
   const reach = COMMANDS[n].reach;
   const group = f.bankgroup !== 'absent' && (reach === 'bank' || reach === 'bankgroup');

@@ -1,5 +1,5 @@
 /** Run statistics of the DRAM model, derived from the per-channel counters. */
-import { COMMAND_NAMES, type CommandName } from '../spec/commands.js';
+import { ALL_COMMAND_NAMES, type CommandName } from '../spec/commands.js';
 import { latencyPercentile, type ChannelStats } from './channelStats.js';
 import type { MemorySpec } from '../spec/memory.js';
 
@@ -44,7 +44,7 @@ export interface DramStats {
 
 function commandCounts(counts: ArrayLike<number>, offset = 0): Partial<Record<CommandName, number>> {
   const out: Partial<Record<CommandName, number>> = {};
-  COMMAND_NAMES.forEach((n, i) => {
+  ALL_COMMAND_NAMES.forEach((n, i) => {
     const v = counts[offset + i];
     if (v) out[n] = v;
   });
@@ -54,7 +54,7 @@ function commandCounts(counts: ArrayLike<number>, offset = 0): Partial<Record<Co
 export function summarize(spec: MemorySpec, channels: readonly ChannelStats[], cycles: number): DramStats {
   const ns = (cycles * spec.tCK_ps) / 1000;
   let reads = 0, writes = 0, hits = 0, misses = 0, conflicts = 0, latSum = 0;
-  const total = new Float64Array(COMMAND_NAMES.length);
+  const total = new Float64Array(ALL_COMMAND_NAMES.length);
   for (const c of channels) {
     reads += c.reads;
     writes += c.writes;
@@ -74,7 +74,7 @@ export function summarize(spec: MemorySpec, channels: readonly ChannelStats[], c
     for (let f = 0; f < spec.banksPerChannel; f++) {
       perBank.push({
         channel: ch, rank: Math.floor(f / spec.banksPerRank), bankgroup: Math.floor((f % spec.banksPerRank) / o.banksPerGroup),
-        bank: f % o.banksPerGroup, commands: commandCounts(c.perBank, f * COMMAND_NAMES.length),
+        bank: f % o.banksPerGroup, commands: commandCounts(c.perBank, f * ALL_COMMAND_NAMES.length),
       });
     }
   });

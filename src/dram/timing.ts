@@ -10,7 +10,7 @@
  * node of every bank it reaches; a command that reaches no bank (WRGB, RDMAC16, WRBIAS) is in the
  * channel scope and the rank scope of its rank only. The protocol checker uses the same reading.
  */
-import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandName } from '../spec/commands.js';
+import { ALL_COMMAND_NAMES, BASE_COMMAND_ID, COMMANDS, COMMAND_ID, NUM_COMMANDS, type CommandName } from '../spec/commands.js';
 import type { MemorySpec, RuleScope } from '../spec/memory.js';
 
 const NC = NUM_COMMANDS; // module-local copy: imported bindings are getters under some loaders
@@ -87,13 +87,14 @@ export class ChannelTiming {
     this.rGroupAll = new Float64Array(R * NC);
     this.rBankAllRank = new Float64Array(R * NC);
     this.rBankAllGroup = new Float64Array(R * o.bankGroups * NC);
-    this.busOf = Int8Array.from(spec.buses.busOf);
-    this.busCycles = Int32Array.from(spec.buses.cycles);
+    // A format MAC (MAC16.ternary) is sent as its base command: same bus, same clocks.
+    this.busOf = Int8Array.from(BASE_COMMAND_ID, (b) => spec.buses.busOf[b]);
+    this.busCycles = Int32Array.from(BASE_COMMAND_ID, (b) => spec.buses.cycles[b]);
     this.busFree = new Float64Array(spec.buses.names.length);
     this.allBounds = [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup, this.anyRank, this.busFree];
     this.openRow = new Int32Array(R * this.banksPerRank).fill(CLOSED);
     this.openCount = new Int32Array(R);
-    this.reach = Int8Array.from(COMMAND_NAMES, (c) => REACH_ID[COMMANDS[c].reach]);
+    this.reach = Int8Array.from(ALL_COMMAND_NAMES, (c) => REACH_ID[COMMANDS[c].reach]);
 
     // Keep the largest constraint per (from, level, to).
     const best = new Map<string, number>();
@@ -106,16 +107,18 @@ export class ChannelTiming {
       }
     }
     // A constraint from a command to every command at the channel or rank level (the command bus)
-    // is kept once, as an "any command" bound, instead of once per command.
+    // is kept once, as an "any command" bound, instead of once per command. "Every command" is
+    // every command a preset names: a system's rules bind its format MACs at least like their
+    // base MAC / MAC16, and a system without a format never issues its MACs.
     this.anyCycles = [new Int32Array(NUM_COMMANDS), new Int32Array(NUM_COMMANDS)];
     for (let f = 0; f < NUM_COMMANDS; f++) {
       for (const level of [0, 1]) {
         let min = Infinity;
-        for (let t = 0; t < NUM_COMMANDS; t++) min = Math.min(min, best.get(`${f},${level},${t}`) ?? 0);
+        for (let t = 0; t < NUM_COMMANDS; t++) if (BASE_COMMAND_ID[t] === t) min = Math.min(min, best.get(`${f},${level},${t}`) ?? 0);
         this.anyCycles[level][f] = min;
       }
     }
-    const lists: number[][] = COMMAND_NAMES.map(() => []);
+    const lists: number[][] = ALL_COMMAND_NAMES.map(() => []);
     for (const [key, cycles] of best) {
       const [f, level, t] = key.split(',').map(Number);
       if (level <= 1 && cycles <= this.anyCycles[level][f]) continue;
@@ -126,7 +129,7 @@ export class ChannelTiming {
     this.updates = lists.map((l) => Int32Array.from(l));
 
     this.windows = [];
-    this.windowsOf = COMMAND_NAMES.map(() => []);
+    this.windowsOf = ALL_COMMAND_NAMES.map(() => []);
     for (const r of spec.rules) {
       if (r.kind !== 'window') continue;
       const level = LEVEL[r.scope as Exclude<RuleScope, 'other-rank'>];
@@ -372,7 +375,7 @@ export class ChannelTiming {
 
   /** Whether the bank-state requirement of `cmd` holds for its target (for programs and tests). */
   stateAllows(cmd: number, rank: number, group: number, bank: number, row: number): boolean {
-    const req = COMMANDS[COMMAND_NAMES[cmd]].requires;
+    const req = COMMANDS[ALL_COMMAND_NAMES[cmd]].requires;
     if (req === 'any') return true;
     const reach = this.reach[cmd];
     const check = (flat: number) =>
@@ -388,4 +391,4 @@ export class ChannelTiming {
 }
 
 /** 0 none, 1 open, 2 close, by command id. */
-const EFFECT = Int8Array.from(COMMAND_NAMES, (c: CommandName) => ({ none: 0, open: 1, close: 2 })[COMMANDS[c].effect]);
+const EFFECT = Int8Array.from(ALL_COMMAND_NAMES, (c: CommandName) => ({ none: 0, open: 1, close: 2 })[COMMANDS[c].effect]);

@@ -10,7 +10,8 @@
  */
 import type { AsicOp } from '../asic/latency.js';
 import type { CommandName } from '../spec/commands.js';
-import type { PimStats } from '../pim/run.js';
+import type { FormatCounts, PimStats } from '../pim/run.js';
+import { PRECISIONS } from '../spec/formats.js';
 import type { Program } from '../pim/program.js';
 import { PACK_FORMATS, type PackFormat } from '../quant/pack.js';
 import { InputError } from '../util/errors.js';
@@ -22,7 +23,12 @@ export const ENERGY_COMPONENTS = [
   'dramActiveStandby', 'dramPrechargeStandby', 'activation', 'columnRead', 'columnWrite', 'pimMac',
   'globalBufferWrite', 'globalBufferRead', 'link', 'modeSwitch', 'refresh', 'asicDynamic', 'asicStatic',
 ] as const;
-export type EnergyComponentName = (typeof ENERGY_COMPONENTS)[number];
+/**
+ * Components present only when the run needs them: the global-buffer bits low-bit MACs read beyond
+ * the one column per MAC that globalBufferRead charges (a format whose column needs several reads).
+ */
+export const OPTIONAL_ENERGY_COMPONENTS = ['globalBufferReadLowBit'] as const;
+export type EnergyComponentName = (typeof ENERGY_COMPONENTS)[number] | (typeof OPTIONAL_ENERGY_COMPONENTS)[number];
 
 export interface EnergyComponent {
   readonly name: EnergyComponentName;
@@ -42,7 +48,8 @@ export interface EnergyReport {
   /** totalPj over the run time (pJ/ns = mW). */
   readonly averagePowerMw: number;
   readonly components: readonly EnergyComponent[];
-  readonly byComponent: Readonly<Record<EnergyComponentName, number>>;
+  /** Every component of ENERGY_COMPONENTS, and the optional ones the run needed. */
+  readonly byComponent: Readonly<Record<(typeof ENERGY_COMPONENTS)[number], number> & Partial<Record<EnergyComponentName, number>>>;
   /** The table's assumptions plus those of this computation. */
   readonly assumptions: readonly string[];
 }
@@ -50,8 +57,11 @@ export interface EnergyReport {
 export interface EnergyOptions {
   /** The ASIC ops the run executed (asicOpsOf(program)); without them, busyPower x asicBusyNs. */
   readonly asicOps?: readonly AsicOp[];
-  /** Bank columns MACed per weight format; must sum to MAC16 x banks + MAC. Default: all bf16. */
-  readonly bankColumnsByFormat?: Readonly<Partial<Record<PackFormat, number>>>;
+  /**
+   * Bank columns and MAC commands per weight format (PimMachine.formatCounts()); the bank columns
+   * must sum to MAC16 x banks + MAC. Default: all bf16.
+   */
+  readonly formats?: FormatCounts;
   /** Average ns per channel during which any row was open; default: approximated (see above). */
   readonly rowOpenNsPerChannel?: number;
 }
@@ -128,10 +138,23 @@ export function energyOf(stats: PimStats, system: SystemSpec, table: EnergyTable
       return times(n, `${cmds.join('/')} commands`, actionField(table, `${path}.energy`, system, `${n} ${cmds.join('/')} commands`));
     });
   }
+  // Each weight format's columns and buffer reads, from the PU's description of the format.
+  const byFormat: Partial<Record<PackFormat, number>> = opts.formats ? {} : { bf16: bankColumns };
+  let extraBits = 0;
+  if (opts.formats) {
+    const { bankColumnsByPrecision: cols, macCommandsByPrecision: macs } = opts.formats;
+    for (const f of PRECISIONS) {
+      const c = cols[f] ?? 0, n = macs[f] ?? 0;
+      if (c === 0 && n === 0) continue;
+      const unit = system.pu.byFormat[f];
+      if (!unit) throw new InputError(`the run MACed ${f} weights, but the ${system.name} PUs have no ${f} unit`);
+      byFormat[unit.pack] = (byFormat[unit.pack] ?? 0) + c;
+      extraBits += n * Math.max(0, unit.gbReadsPerColumn * system.pu.globalBufferReadBits - columnBits);
+    }
+  }
   add('pimMac', bankColumns > 0, 'bank columns', bankColumns, () => {
-    const byFormat = opts.bankColumnsByFormat ?? { bf16: bankColumns };
     const sum = Object.values(byFormat).reduce((a, x) => a + (x ?? 0), 0);
-    if (sum !== bankColumns) throw new InputError(`bankColumnsByFormat sums to ${sum} bank columns, but the run MACed ${bankColumns} (${mac16} MAC16 x ${banks} banks + ${mac1} MAC)`);
+    if (sum !== bankColumns) throw new InputError(`the formats' bank columns sum to ${sum}, but the run MACed ${bankColumns} (${mac16} MAC16 x ${banks} banks + ${mac1} MAC)`);
     let pj = 0;
     const parts: string[] = [];
     for (const f of PACK_FORMATS) {
@@ -197,11 +220,22 @@ export function energyOf(stats: PimStats, system: SystemSpec, table: EnergyTable
     return { pj: pw.mw * ns, formula: `${pw.text} x ${fmt(ns)} ns` };
   });
 
+  // Low-bit MACs whose column needs several buffer reads read more than the column charged above.
+  if (extraBits > 0) {
+    add('globalBufferReadLowBit', true, 'bits', extraBits, () => {
+      const e = energyField(table, 'pim.globalBuffer.readPerBit', 'low-bit global-buffer reads');
+      const copies = table.preset.pim.globalBuffer?.copies ?? 1;
+      return {
+        pj: extraBits * copies * e.pj,
+        formula: `${extraBits} extra bits read by low-bit MACs (reads per column x ${system.pu.globalBufferReadBits} bits beyond the one column energyOf counts) x ${copies} copies x ${e.formula}/bit`,
+      };
+    });
+  }
   if (missing.length) {
     throw new InputError(`energy preset "${table.name}" lacks figures this run of ${system.name} needs:\n  ${missing.join('\n  ')}`, table.file);
   }
   const byComponent = Object.fromEntries(ENERGY_COMPONENTS.map((n) => [n, 0])) as Record<EnergyComponentName, number>;
-  for (const c of components) byComponent[c.name] += c.energyPj;
+  for (const c of components) byComponent[c.name] = (byComponent[c.name] ?? 0) + c.energyPj;
   const totalPj = components.reduce((a, c) => a + c.energyPj, 0);
   return {
     system: system.name,

@@ -15,7 +15,7 @@ import { InputError } from '../util/errors.js';
 import { layoutModel, type Packing } from '../mapping/layout.js';
 import { Datapath } from '../pim/datapath.js';
 import type { Fidelity } from '../pim/sequencer.js';
-import { maxRelError } from '../pim/reference.js';
+import { maxRelError } from './gemvReference.js';
 import { simulate, type Simulation } from '../simulate.js';
 import type { HostBackend } from '../baselines/host.js';
 import { mulberry32 } from '../util/rng.js';

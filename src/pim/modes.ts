@@ -6,7 +6,7 @@
  * readout group, WR/RD: WR/RD). The sequencer issues exactly these switches, plus two around a
  * refresh that falls due in register mode (refresh needs bank mode).
  */
-import { COMMAND_ID, NUM_COMMANDS, type CommandName } from '../spec/commands.js';
+import { BASE_COMMAND_ID, COMMAND_ID, NUM_COMMANDS, type CommandName } from '../spec/commands.js';
 import type { MemorySpec } from '../spec/memory.js';
 import type { Instruction, Program } from './program.js';
 
@@ -18,6 +18,8 @@ export function commandModes(memory: MemorySpec): Int8Array {
   modes.fill(0);
   modes[COMMAND_ID[rm.switch]] = -1;
   for (const c of rm.commands) modes[COMMAND_ID[c]] = 1;
+  // A format MAC needs the mode of its base MAC / MAC16.
+  for (let c = 0; c < NUM_COMMANDS; c++) modes[c] = modes[BASE_COMMAND_ID[c]];
   return modes;
 }
 

@@ -11,6 +11,7 @@ import { AsicUnit } from './asicUnit.js';
 import { Datapath } from './datapath.js';
 import type { Program } from './program.js';
 import { CATEGORIES, Runtime, type Category } from './runtime.js';
+import { PRECISIONS, type Precision } from '../model/ops.js';
 import { ChannelSequencer, type Fidelity } from './sequencer.js';
 
 export interface RunOptions {
@@ -33,7 +34,7 @@ export interface PimStats {
   readonly activations: number;
   /** Bank column accesses by MACs that found their row open. */
   readonly rowHitRate: number;
-  /** MAC-busy PU cycles over all PU cycles of the run. */
+  /** MAC-busy PU cycles (each format's column at its own MAC spacing) over all PU cycles of the run. */
   readonly puUtilization: number;
   readonly internalBandwidthGBs: number;
   readonly peakInternalBandwidthGBs: number;
@@ -46,6 +47,15 @@ export interface PimStats {
   /** Per-channel time by category, averaged over channels (ns). */
   readonly breakdownNs: Readonly<Record<Category, number>>;
   readonly perChannel: readonly { channel: number; busyNs: number; commands: Partial<Record<CommandName, number>> }[];
+}
+
+/**
+ * Per weight format (absent when unused): bank columns MACed and MAC commands (MAC16 and MAC
+ * count one each), which PimStats does not split; the energy model prices them per format.
+ */
+export interface FormatCounts {
+  readonly bankColumnsByPrecision: Readonly<Partial<Record<Precision, number>>>;
+  readonly macCommandsByPrecision: Readonly<Partial<Record<Precision, number>>>;
 }
 
 function counts(a: ArrayLike<number>): Partial<Record<CommandName, number>> {
@@ -93,6 +103,19 @@ export class PimMachine {
     return this.end;
   }
 
+  /** Bank columns and MAC commands per weight format of everything run so far. */
+  formatCounts(): FormatCounts {
+    const cols: Partial<Record<Precision, number>> = {}, cmds: Partial<Record<Precision, number>> = {};
+    PRECISIONS.forEach((p, i) => {
+      const c = this.sequencers.reduce((a, s) => a + s.bankColumnsByPrecision[i], 0);
+      const n = this.sequencers.reduce((a, s) => a + s.macCommandsByPrecision[i], 0);
+      if (c === 0 && n === 0) return;
+      cols[p] = c;
+      cmds[p] = n;
+    });
+    return { bankColumnsByPrecision: cols, macCommandsByPrecision: cmds };
+  }
+
   /** Statistics of everything run so far. */
   stats(): PimStats {
     const { system } = this;
@@ -108,8 +131,12 @@ export class PimMachine {
     const bankColumns = mac16 * banks + mac1;
     const activations = (c.ACT16 ?? 0) * banks + (c.ACT4 ?? 0) * m.org.banksPerGroup + (c.ACT ?? 0);
     const pus = m.org.channels * (banks / system.pu.banksPerPu);
-    // A PU is busy macSpacingCycles per column it MACs for all its banks: per bank column, a share.
-    const busyPerBankColumn = system.pu.macSpacingCycles / system.pu.banksPerPu;
+    // A PU is busy its format's MAC spacing per column it MACs for all its banks: per bank column, a share.
+    let busy = 0;
+    PRECISIONS.forEach((p, i) => {
+      const c = seqs.reduce((a, s) => a + s.bankColumnsByPrecision[i], 0);
+      if (c > 0) busy += (c * system.pu.byFormat[p]!.macSpacingCycles) / system.pu.banksPerPu;
+    });
     const ns = cycles * tns;
     const internalBytes = bankColumns * m.accessBytes;
     const peakInternal = (m.org.channels * banks * m.accessBytes) / (system.pu.macSpacingCycles * tns);
@@ -125,7 +152,7 @@ export class PimMachine {
       macCommands: mac16 + mac1,
       activations,
       rowHitRate: bankColumns > 0 ? Math.max(0, 1 - Math.min(activations, bankColumns) / bankColumns) : 0,
-      puUtilization: cycles > 0 ? (bankColumns * busyPerBankColumn) / (pus * cycles) : 0,
+      puUtilization: cycles > 0 ? busy / (pus * cycles) : 0,
       internalBandwidthGBs: ns > 0 ? internalBytes / ns : 0,
       peakInternalBandwidthGBs: peakInternal,
       internalBandwidthFraction: ns > 0 ? internalBytes / ns / peakInternal : 0,

@@ -23,12 +23,14 @@
  * reads a group's accumulators together after its last segment, so a group of g outputs pays two
  * mode switches instead of 2g.
  *
- * Low-bit formats: a PU may need more than the base MAC spacing (the timing rules') per column of
- * a slower format (e.g. ternary on 8-bit activations waits for four global-buffer reads); PuPacer
- * (lowbitPu.ts) holds that bound, applied in both fidelities and to MAC runs, and compared with
- * the timing state by the repeat detection, so the fast path stays exact.
+ * Low-bit formats: the MACs of a low-bit instruction are its format's MAC commands (MAC16.ternary,
+ * spec/commands.ts), whose rules (spec/system.ts) hold the PU for the format's own spacing (e.g.
+ * ternary on 8-bit activations waits for four global-buffer reads per column). They are ordinary
+ * timing rules: both fidelities, MAC runs and the repeat detection see them in the timing state,
+ * and the command log names the format, so the protocol checker verifies them. Statistics count
+ * them as MAC16 / MAC (per format: bankColumnsByPrecision, macCommandsByPrecision).
  */
-import { COMMAND_ID, NUM_COMMANDS } from '../spec/commands.js';
+import { COMMAND_ID, NUM_COMMANDS, macCommand } from '../spec/commands.js';
 import { PRECISIONS } from '../model/ops.js';
 import { ChannelTiming, CLOSED } from '../dram/timing.js';
 import type { CommandSink } from '../dram/controller.js';
@@ -39,7 +41,6 @@ import type { Datapath } from './datapath.js';
 import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
 import { RepeatDetector } from './repeats.js';
-import { PuPacer } from './lowbitPu.js';
 import { commandModes } from './modes.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
@@ -128,8 +129,13 @@ export class ChannelSequencer implements Component, Executor {
   /** The row and segment last shown to the detectors (each is observed at its first decision only). */
   private seenRow = -1;
   private seenSeg = -1;
-  /** Per-format MAC pacing beyond the rules; curIndex: the instruction it was selected for. */
-  private readonly pacer: PuPacer;
+  /**
+   * Per command id: the command it is issued as for the current instruction's weight format (its
+   * format's MAC16 / MAC; every other command itself), and the table of each format.
+   * curIndex: the instruction it was selected for.
+   */
+  private issueAs: Int32Array;
+  private readonly issueAsOf: readonly Int32Array[];
   private curIndex = -1;
 
   private rt!: Runtime;
@@ -161,7 +167,15 @@ export class ChannelSequencer implements Component, Executor {
     this.writeLatency = m.timing.nCWL! + m.timing.nBL!;
     this.banksPerGroup = m.org.banksPerGroup;
     this.banks = m.banksPerRank;
-    this.pacer = new PuPacer(system, this.banks);
+    this.issueAsOf = PRECISIONS.map((p) => {
+      const t = Int32Array.from({ length: NUM_COMMANDS }, (_, c) => c);
+      if (system.pu.formats.includes(p)) {
+        t[MAC] = COMMAND_ID[macCommand('MAC', p)];
+        t[MAC16] = COMMAND_ID[macCommand('MAC16', p)];
+      }
+      return t;
+    });
+    this.issueAs = this.issueAsOf[0];
     this.rowRepeats = new RepeatDetector(this, this.timing, [REFAB, COMMAND_ID.REFpb]);
     this.segRepeats = new RepeatDetector(this, this.timing, [REFAB, COMMAND_ID.REFpb]);
     this.waker = new Waker(engine, engine.add(this));
@@ -201,9 +215,10 @@ export class ChannelSequencer implements Component, Executor {
     }
   }
 
-  private issue(cmd: number, group: number, bank: number, row: number, col: number, t: number): void {
+  /** Issue `cmd` (counted as such) as command `as` (its format's MAC, or itself). */
+  private issue(cmd: number, as: number, group: number, bank: number, row: number, col: number, t: number): void {
     const wasOpen = this.timing.openCount[0] > 0;
-    this.timing.issue(cmd, 0, group, bank, row, t);
+    this.timing.issue(as, 0, group, bank, row, t);
     const isOpen = this.timing.openCount[0] > 0;
     if (!wasOpen && isOpen) this.openSince = t;
     else if (wasOpen && !isOpen) {
@@ -211,7 +226,7 @@ export class ChannelSequencer implements Component, Executor {
       this.openSince = -1;
     }
     this.account(cmd, t);
-    this.onCommand?.(cmd, this.channel, 0, group, bank, row, col, t);
+    this.onCommand?.(as, this.channel, 0, group, bank, row, col, t);
   }
 
   /** Count a command and charge the wait before it (see runtime.ts). */
@@ -251,7 +266,7 @@ export class ChannelSequencer implements Component, Executor {
       if (!refresh) {
         if (i !== this.curIndex) {
           this.curIndex = i;
-          this.pacer.select(ins.precision);
+          this.issueAs = this.issueAsOf[PRECISIONS.indexOf(ins.precision)];
         }
         if (!this.decode(ins)) {
           this.complete(i);
@@ -277,17 +292,18 @@ export class ChannelSequencer implements Component, Executor {
         col = this.cCol;
         main = this.cMain;
       }
+      const as = this.issueAs[cmd];
       // Right after a switch the command it was for needs no full recomputation: the switch reaches
       // no bank, so it moved only the channel- and rank-level bounds (rankBound).
       const bankFlat = tm.bankIndex(0, group, bank);
-      let t = cmd === this.switchedFor && bankFlat === this.switchedBank
-        ? Math.max(this.switchedAt, tm.rankBound(cmd, 0))
-        : this.pacer.bound(cmd, bankFlat, tm.earliest(cmd, 0, group, bank));
+      let t = as === this.switchedFor && bankFlat === this.switchedBank
+        ? Math.max(this.switchedAt, tm.rankBound(as, 0))
+        : tm.earliest(as, 0, group, bank);
       this.switchedFor = -1;
-      const need = this.modeOf[cmd];
+      const need = this.modeOf[as];
       const flip = need >= 0 && need !== this.mode;
       if (flip) {
-        this.switchedFor = cmd;
+        this.switchedFor = as;
         this.switchedBank = bankFlat;
         this.switchedAt = t;
         // The switch goes out when the command needing it could issue (the AiM controller's policy).
@@ -307,30 +323,27 @@ export class ChannelSequencer implements Component, Executor {
       if (flip) {
         // The switch belongs to the instruction that needs it (a refresh cannot cut in after it).
         if (!refresh && !this.started) this.begin(i);
-        this.issue(this.switchCmd, 0, 0, -1, -1, now);
+        this.issue(this.switchCmd, this.switchCmd, 0, 0, -1, -1, now);
         this.mode = need;
       } else if (refresh) {
-        this.issue(cmd, 0, 0, -1, -1, now);
+        this.issue(cmd, cmd, 0, 0, -1, -1, now);
         if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
       } else {
         if (!this.started) this.begin(i);
         const n = main && (cmd === MAC16 || cmd === MAC || cmd === WRGB) ? ins.count - this.k : 1;
-        const isMac = cmd === MAC16 || cmd === MAC;
-        const s = isMac && this.pacer.spacing > this.spacing[cmd] ? this.pacer.spacing : this.spacing[cmd];
+        const s = this.spacing[as];
         if (fast && n > 1 && s > 0) {
           // Only the last of the run reaches the timing tables: it sets every bound the others
           // would (same command, later cycle; runs never contain windowed commands).
           const last = now + (n - 1) * s;
           this.account(cmd, now);
-          if (this.onCommand) for (let j = 0; j < n - 1; j++) this.onCommand(cmd, this.channel, 0, group, bank, row, col < 0 ? col : col + j, now + j * s);
-          this.issue(cmd, group, bank, row, col < 0 ? col : col + n - 1, last);
+          if (this.onCommand) for (let j = 0; j < n - 1; j++) this.onCommand(as, this.channel, 0, group, bank, row, col < 0 ? col : col + j, now + j * s);
+          this.issue(cmd, as, group, bank, row, col < 0 ? col : col + n - 1, last);
           this.commands[cmd] += n - 2;
-          if (isMac) this.pacer.note(cmd, tm.bankIndex(0, group, bank), last);
           for (let j = 0; j < n; j++) this.apply(ins, cmd, row, col < 0 ? col : col + j);
           now = last;
         } else {
-          this.issue(cmd, group, bank, row, col, now);
-          if (isMac) this.pacer.note(cmd, tm.bankIndex(0, group, bank), now);
+          this.issue(cmd, as, group, bank, row, col, now);
           if (main) this.apply(ins, cmd, row, col);
         }
       }
@@ -378,8 +391,7 @@ export class ChannelSequencer implements Component, Executor {
       const p = g / gcd(g, ins.segments);
       // Two periods to detect a repeat, one to skip and the last row kept: shorter blocks cannot gain.
       if (ins.rowCount < 4 * p || this.rowIdx % p !== 0) return now;
-      const samePu = this.pacer.repeats(now, 0);
-      const same = this.modeRepeats(0) && samePu;
+      const same = this.modeRepeats(0);
       const r = this.rowRepeats.observe(this.rowIdx / p, now, (period) =>
         same ? Math.min(Math.floor((ins.rowCount - 1 - this.rowIdx) / p), Math.floor((this.nextRefresh - 1 - now) / period) - 1) : 0);
       if (r.skipped) {
@@ -395,8 +407,7 @@ export class ChannelSequencer implements Component, Executor {
     this.seenSeg = this.seg;
     if ((this.rowIdx * ins.segments + this.seg) % g !== 0) return now;
     const segs = this.rowIdx === ins.rowCount - 1 ? ins.lastSegments : ins.segments;
-    const samePu = this.pacer.repeats(now, 1);
-    const same = this.modeRepeats(1) && samePu;
+    const same = this.modeRepeats(1);
     const r = this.segRepeats.observe((this.rowIdx * ins.segments + this.seg) / g, now, () => (same ? Math.floor((segs - 1 - this.seg) / g) : 0));
     if (r.skipped) {
       this.seg += r.skipped * g;
@@ -415,7 +426,6 @@ export class ChannelSequencer implements Component, Executor {
     this.lastIssue += delta;
     this.clock += delta;
     if (rowSkip && this.openSince >= 0) this.openSince += delta;
-    this.pacer.shift(delta);
     return now + delta;
   }
 

@@ -3,8 +3,19 @@
  *
  * Every standard shares this table; a memory preset chooses which commands its rules mention.
  * Names resolve to small integer ids once (COMMAND_ID), so the hot loop indexes typed arrays.
+ *
+ * A MAC of a low-bit weight format is its own command (MAC.ternary, MAC16.ternary, ...): it does
+ * to the banks what MAC / MAC16 does, but a slower format holds its PU longer, and that spacing is
+ * a timing rule (derived from the PU format in spec/system.ts) which the sequencer obeys and the
+ * protocol checker verifies like any other. BF16 MACs keep the plain names.
  */
+import { PRECISIONS, type Precision } from './formats.js';
 
+/** Weight formats whose MACs have their own command names (every format but bf16). */
+export type MacFormat = Exclude<Precision, 'bf16'>;
+const MAC_FORMATS = PRECISIONS.filter((p): p is MacFormat => p !== 'bf16');
+
+/** The commands a memory preset names (its rules, buses, register mode; `*` means all of these). */
 export const COMMAND_NAMES = [
   // Plain DRAM
   'ACT', 'PRE', 'PREA', 'RD', 'WR', 'REFab', 'REFpb',
@@ -12,16 +23,31 @@ export const COMMAND_NAMES = [
   'ACT4', 'ACT16', 'MAC', 'MAC16', 'WRGB', 'RDMAC16', 'WRBIAS', 'TMOD',
 ] as const;
 
-export type CommandName = (typeof COMMAND_NAMES)[number];
+export type PresetCommandName = (typeof COMMAND_NAMES)[number];
+
+/** The MAC commands of one low-bit format. */
+type FormatMac<F extends string> = `MAC.${F}` | `MAC16.${F}`;
+
+/**
+ * Every command a channel can issue and a command log can hold: the preset commands, then the
+ * format MACs (derived from the PU: a system's resolved rules name those of its formats).
+ */
+export const ALL_COMMAND_NAMES = [
+  ...COMMAND_NAMES,
+  ...MAC_FORMATS.map((f) => `MAC.${f}` as const),
+  ...MAC_FORMATS.map((f) => `MAC16.${f}` as const),
+] as readonly (PresetCommandName | FormatMac<MacFormat>)[];
+
+export type CommandName = PresetCommandName | FormatMac<MacFormat>;
 
 /** Commands every DRAM standard has; the PIM ones come with a command set (src/presets/command-sets/). */
 export const DRAM_COMMANDS: readonly CommandName[] = ['ACT', 'PRE', 'PREA', 'RD', 'WR', 'REFab', 'REFpb'];
 
 export const COMMAND_ID: Readonly<Record<CommandName, number>> = Object.fromEntries(
-  COMMAND_NAMES.map((n, i) => [n, i]),
+  ALL_COMMAND_NAMES.map((n, i) => [n, i]),
 ) as Record<CommandName, number>;
 
-export const NUM_COMMANDS = COMMAND_NAMES.length;
+export const NUM_COMMANDS = ALL_COMMAND_NAMES.length;
 
 /** Which banks a command touches. */
 export type Reach =
@@ -60,8 +86,35 @@ export const COMMANDS: Readonly<Record<CommandName, CommandBehaviour>> = {
   WRBIAS: { reach: 'none', requires: 'any', effect: 'none', bus: 'write', column: false, description: 'write the MAC accumulators (bias)' },
   // Which commands need register mode is the memory preset's (registerMode); TMOD only toggles it.
   TMOD: { reach: 'none', requires: 'any', effect: 'none', bus: null, column: false, description: 'switch between bank mode and register read/write mode (AiM)' },
-};
+  ...formatMacs('MAC'),
+  ...formatMacs('MAC16'),
+} as Record<CommandName, CommandBehaviour>;
+
+/** The MAC commands of a base MAC command for every low-bit format, behaving like it. */
+function formatMacs(base: 'MAC' | 'MAC16'): Record<string, CommandBehaviour> {
+  const b = base === 'MAC'
+    ? { reach: 'bank', requires: 'open', effect: 'none', bus: null, column: true } as const
+    : { reach: 'rank', requires: 'open', effect: 'none', bus: null, column: true } as const;
+  return Object.fromEntries(MAC_FORMATS.map((f) => [`${base}.${f}`, { ...b, description: `${base} of ${f} weights (held for the ${f} unit's MAC spacing)` }]));
+}
+
+/**
+ * The command a MAC of weight format `precision` is issued as: the base MAC / MAC16 for bf16,
+ * else its format's own command.
+ */
+export function macCommand(base: 'MAC' | 'MAC16', precision: Precision): CommandName {
+  return precision === 'bf16' ? base : `${base}.${precision}`;
+}
+
+/** Per command id: the id of the command it is a kind of (a format MAC's MAC / MAC16; else itself). */
+export const BASE_COMMAND_ID: Readonly<Int32Array> = Int32Array.from(ALL_COMMAND_NAMES, (n, i) => (n.includes('.') ? COMMAND_ID[n.slice(0, n.indexOf('.')) as CommandName] : i));
+
+/** The format MAC commands (MAC.f, MAC16.f) of the given formats, for a base command. */
+export function formatMacCommands(base: CommandName, formats: readonly Precision[]): CommandName[] {
+  if (base !== 'MAC' && base !== 'MAC16') return [];
+  return formats.filter((f) => f !== 'bf16').map((f) => macCommand(base, f));
+}
 
 export function isCommandName(s: string): s is CommandName {
-  return (COMMAND_NAMES as readonly string[]).includes(s);
+  return (ALL_COMMAND_NAMES as readonly string[]).includes(s);
 }

@@ -14,6 +14,7 @@ import { MemoryPresetSchema, resolveMemory, type MemorySpec, type ResolvedRule }
 import { InputError } from '../util/errors.js';
 import { toBytesPerSecond, toHertz } from './units.js';
 import { loadAsic, type AsicSpec } from './asic.js';
+import { formatMacCommands, macCommand, type CommandName } from './commands.js';
 import { PRECISIONS, weightsPerColumn, type PackFormat, type Precision } from './formats.js';
 
 const posInt = z.number().int().positive();
@@ -110,8 +111,9 @@ export interface SystemSpec {
     /** Accumulator registers per bank. */
     readonly accumulators: number;
     /**
-     * Minimum DRAM cycles between two MACs to the same PU, over all formats (the derived timing
-     * rule); a format whose unit is slower waits for its own spacing (byFormat), in the sequencer.
+     * Minimum DRAM cycles between two MACs to the same PU, over all formats (the derived MAC16 ->
+     * MAC16 and MAC -> MAC rules); a format whose unit is slower holds the PU for its own spacing
+     * (byFormat), a rule of its format MACs (formatMacRules).
      */
     readonly macSpacingCycles: number;
     /** Global-buffer bits read per PU cycle. */
@@ -192,7 +194,7 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     { kind: 'pair', from: ['WRGB', 'WRBIAS', 'WR'], to: ['WRGB', 'WRBIAS', 'WR'], scope: 'channel', count: 1, cycles: linkCyclesPerAccess, text: `writes >= ${linkCyclesPerAccess} (channel; derived from the link bandwidth)` },
     { kind: 'pair', from: ['RDMAC16', 'RD'], to: ['RDMAC16', 'RD'], scope: 'channel', count: 1, cycles: linkCyclesPerAccess, text: `reads >= ${linkCyclesPerAccess} (channel; derived from the link bandwidth)` },
   ];
-  const memory: MemorySpec = { ...base, rules: [...base.rules, ...derived] };
+  const memory: MemorySpec = { ...base, rules: formatMacRules([...base.rules, ...derived], byFormat, macSpacingCycles, base.timing.nRDMAC ?? 0) };
   return {
     name: p.name,
     file,
@@ -211,6 +213,37 @@ export function loadSystem(nameOrPath: string, sets: readonly string[] = [], mem
     sources: p.sources,
     assumptions: [...base.assumptions, ...p.assumptions],
   };
+}
+
+/**
+ * The rules of the format MACs (MAC.ternary, MAC16.ternary, ...; see spec/commands.ts) of the PU's
+ * low-bit formats. A format MAC is a MAC: every rule naming MAC or MAC16 names it too. A format
+ * whose unit is slower than the base MAC spacing (the fastest format's) holds the PU of each bank
+ * it MACs for its own spacing: the next MAC of any format to that bank waits for it, and the
+ * readout (RDMAC16) waits for the last column's extra PU cycles on top of nRDMAC. Rules of a
+ * system without low-bit formats are returned unchanged.
+ */
+function formatMacRules(rules: readonly ResolvedRule[], byFormat: Partial<Record<Precision, FormatUnit>>, baseSpacing: number, nRDMAC: number): ResolvedRule[] {
+  const formats = (Object.keys(byFormat) as Precision[]).filter((p) => p !== 'bf16');
+  if (formats.length === 0) return [...rules];
+  const withFormats = (list: readonly CommandName[]): CommandName[] => {
+    const out = [...list];
+    for (const c of list) for (const m of formatMacCommands(c, formats)) if (!out.includes(m)) out.push(m);
+    return out;
+  };
+  const out = rules.map((r): ResolvedRule => ({ ...r, from: withFormats(r.from), to: withFormats(r.to) }));
+  const macs = withFormats(['MAC', 'MAC16']);
+  for (const p of formats) {
+    const s = byFormat[p]!.macSpacingCycles;
+    if (s <= baseSpacing) continue;
+    const own = [macCommand('MAC', p), macCommand('MAC16', p)];
+    const names = own.map((c) => `"${c}"`).join(', ');
+    out.push(
+      { kind: 'pair', from: own, to: macs, scope: 'bank', count: 1, cycles: s, text: `${names} -> every MAC >= ${s} (bank; the ${p} unit's MAC spacing, derived from its lanes, activation bits and the buffer read width)` },
+      { kind: 'pair', from: own, to: ['RDMAC16'], scope: 'channel', count: 1, cycles: s - baseSpacing + nRDMAC, text: `${names} -> "RDMAC16" >= ${s - baseSpacing + nRDMAC} (channel; nRDMAC after the ${p} unit's last column, ${s - baseSpacing} cycles beyond the base MAC spacing)` },
+    );
+  }
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { listPresets } from '../../src/spec/load.js';
 import { loadSystem } from '../../src/spec/system.js';
-import { runGemv } from '../../src/pim/gemvRun.js';
+import { runGemv } from '../../src/mapping/gemvRun.js';
 import { baselineDecode, gemvBandwidthBound, idealGpuWithBandwidth } from '../../src/baselines/index.js';
 import { simulate } from '../../src/simulate.js';
 import { opsPerToken } from '../../src/model/decode.js';

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pimsim, ROOT } from '../helpers/cli.js';
 import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
 import { parseCommandLog } from '../../src/dram/commandLog.js';
-import { runGemv } from '../../src/pim/gemvRun.js';
+import { runGemv } from '../../src/mapping/gemvRun.js';
 import { parseProgram } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
 import { loadSystem } from '../../src/spec/system.js';

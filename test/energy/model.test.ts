@@ -102,11 +102,21 @@ describe('energyOf on a tiny pim-gpt run, recomputed by hand', () => {
     expect(() => energyOf(stats, system, aim, { rowOpenNsPerChannel: stats.ns * 2 })).toThrow(InputError);
   });
 
-  it('prices low-bit bank columns with their own PU arithmetic', () => {
+  it('prices low-bit bank columns with their own PU arithmetic, and the buffer reads of their MACs', () => {
+    const lowbit = loadSystem('pim-gpt-lowbit');
+    const s = { ...stats, system: lowbit.name };
     const ternary = (3 * 438.15) / 16 - 32 + (128 * 0.03 + 127 * 0.053 + 0.1);
-    const r = energyOf(stats, system, aim, { bankColumnsByFormat: { 'ternary-2bit': 1000, bf16: 24 } });
+    const formats = { bankColumnsByPrecision: { ternary: 1000, bf16: 24 }, macCommandsByPrecision: { ternary: 62, bf16: 2 } };
+    const r = energyOf(s, lowbit, aim, { formats });
     expect(component(r, 'pimMac')).toBeCloseTo(1000 * ternary + (24 * E_MAC16) / 16, 6);
-    expect(() => energyOf(stats, system, aim, { bankColumnsByFormat: { bf16: 1000 } })).toThrow(/sums to 1000 bank columns, but the run MACed 1024/);
+    // A ternary column on 8-bit activations is 4 reads of 256 bits; globalBufferRead charges one per MAC.
+    expect(r.byComponent.globalBufferReadLowBit).toBeCloseTo(62 * 3 * 256 * GB, 6);
+    expect(r.components.at(-1)!.name).toBe('globalBufferReadLowBit');
+    expect(r.totalPj).toBeCloseTo(r.components.reduce((a, c) => a + c.energyPj, 0), 6);
+    // A bf16 run has no such component.
+    expect(energyOf(stats, system, aim).components.map((c) => c.name)).not.toContain('globalBufferReadLowBit');
+    expect(() => energyOf(s, lowbit, aim, { formats: { bankColumnsByPrecision: { bf16: 1000 }, macCommandsByPrecision: {} } })).toThrow(/bank columns sum to 1000, but the run MACed 1024/);
+    expect(() => energyOf(stats, system, aim, { formats })).toThrow(/pim-gpt PUs have no ternary unit/);
   });
 });
 

@@ -4,8 +4,8 @@
  * 1 ns, lane cycles x 1 ns).
  */
 import { describe, expect, it } from 'vitest';
-import { explainLowBit, formatBound } from '../../src/pim/lowbitBounds.js';
-import { qualityNote } from '../../src/pim/lowbitQuality.js';
+import { explainLowBit, formatBound } from '../../src/results/lowbitBounds.js';
+import { qualityNote } from '../../src/results/lowbitQuality.js';
 import { loadSystem } from '../../src/spec/system.js';
 
 const sys = loadSystem('pim-gpt-lowbit');
@@ -40,7 +40,7 @@ describe('per-format column bounds', () => {
 });
 
 describe('the active bound of a run', () => {
-  const formats = { bankColumnsByPrecision: { ternary: 3000, bf16: 1000 }, bankColumnsByFormat: {}, macCommandsByPrecision: {}, extraGlobalBufferReadBits: 0, puUtilization: 0 };
+  const formats = { bankColumnsByPrecision: { ternary: 3000, bf16: 1000 }, macCommandsByPrecision: {} };
   const breakdown = (mac: number, act: number, asic: number) => ({ mac, activatePrecharge: act, loadReadout: 0, refresh: 0, asic, waiting: 0 });
 
   it('MAC time dominated by ternary columns under the activation supply', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulate.js';
 import { buildResult } from '../../src/results.js';
 import { compareBaselines } from '../../src/compare.js';
-import { comparePrecisions } from '../../src/pim/lowbitCompare.js';
+import { comparePrecisions } from '../../src/study/precisionComparison.js';
 import { listPresets } from '../../src/spec/load.js';
 import { loadSystem } from '../../src/spec/system.js';
 import { Datapath } from '../../src/pim/datapath.js';
@@ -26,12 +26,12 @@ describe('simulate with a precision plan', () => {
   });
 
   it('MAC energy is priced per format, and low-bit MACs pay their extra buffer reads', () => {
-    const cols = sim.formats.bankColumnsByFormat;
-    expect((cols['ternary-2bit'] ?? 0) + (cols.bf16 ?? 0)).toBe((r.stats.commands.MAC16 ?? 0) * 16);
+    const cols = sim.formats.bankColumnsByPrecision;
+    expect((cols.ternary ?? 0) + (cols.bf16 ?? 0)).toBe((r.stats.commands.MAC16 ?? 0) * 16);
     expect(r.energy.formulas.pimMac).toMatch(/ternary-2bit bank columns/);
     // Ternary MACs read 4 x 256 bits of which energyOf charges 256: 768 extra bits per MAC16.
     const ternaryMacs = sim.formats.macCommandsByPrecision.ternary!;
-    expect(sim.formats.extraGlobalBufferReadBits).toBe(ternaryMacs * 768);
+    expect(r.energy.formulas.globalBufferReadLowBit).toMatch(new RegExp(`^${ternaryMacs * 768} extra bits`));
     expect(r.energy.byComponentPj.globalBufferReadLowBit).toBeCloseTo(ternaryMacs * 768 * 0.078, 3);
     const sum = Object.values(r.energy.byComponentPj).reduce((a, b) => a + b, 0);
     expect(r.energy.totalPj).toBeCloseTo(sum, 3);

@@ -6,10 +6,10 @@
  * options (base-3 packing, 2-bit and 1-bit activations).
  */
 import { describe, expect, it } from 'vitest';
-import { runGemv } from '../../src/pim/gemvRun.js';
+import { runGemv } from '../../src/mapping/gemvRun.js';
 import { gemvProgram, planGemv, SCALE_BYTES } from '../../src/mapping/gemv.js';
 import { Datapath } from '../../src/pim/datapath.js';
-import { loadLowBitGemvWeights } from '../../src/pim/lowbitWeights.js';
+import { loadLowBitGemvWeights } from '../../src/mapping/lowbitWeights.js';
 import { runProgram } from '../../src/pim/run.js';
 import { quantizeTernary } from '../../src/quant/weights.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';

@@ -28,7 +28,15 @@ describe('pim-gpt-lowbit', () => {
   it('the timing rules keep the base (bf16) MAC spacing; the rest of the system is pim-gpt', () => {
     const base = loadSystem('pim-gpt');
     expect(sys.pu.macSpacingCycles).toBe(2);
-    expect(sys.memory.rules).toEqual(base.memory.rules);
+    // pim-gpt's rules, each naming the format MACs beside MAC / MAC16, then each slower format's own
+    // spacing and readout rules (ternary 8 and 6 + nRDMAC 2; binary 16 and 14 + 2; int8 runs at the base 2).
+    const n = base.memory.rules.length;
+    const isBase = (c: string) => !c.includes('.');
+    expect(sys.memory.rules.slice(0, n).map((r) => ({ ...r, from: r.from.filter(isBase), to: r.to.filter(isBase) }))).toEqual(base.memory.rules);
+    expect(sys.memory.rules.slice(n).map((r) => [r.from.join(' '), r.to.length > 1 ? 'MACs' : r.to[0], r.scope, r.cycles])).toEqual([
+      ['MAC.ternary MAC16.ternary', 'MACs', 'bank', 8], ['MAC.ternary MAC16.ternary', 'RDMAC16', 'channel', 8],
+      ['MAC.binary MAC16.binary', 'MACs', 'bank', 16], ['MAC.binary MAC16.binary', 'RDMAC16', 'channel', 16],
+    ]);
     expect(base.pu.byFormat).toEqual({ bf16: sys.pu.byFormat.bf16 });
     expect(sys.globalBufferBytes).toBe(base.globalBufferBytes);
   });

@@ -8,12 +8,11 @@
  * test/pim/timing.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, type CommandName } from '../../src/spec/commands.js';
+import { ALL_COMMAND_NAMES, type CommandName } from '../../src/spec/commands.js';
 import { buildProgram, type InstructionInput } from '../../src/pim/program.js';
 import { PimMachine, runProgram, type PimStats } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { gemvItems, planGemv } from '../../src/mapping/gemv.js';
-import { lowBitRunStats } from '../../src/pim/lowbitStats.js';
 import type { Fidelity } from '../../src/pim/sequencer.js';
 
 const sys = loadSystem('pim-gpt-lowbit');
@@ -25,7 +24,7 @@ function run(system: SystemSpec, items: InstructionInput[]): { stats: PimStats; 
     const stats = runProgram(system, buildProgram(items, system, 'hand'), {
       fidelity,
       onCommand: (cmd, channel, _r, _g, _b, _row, _col, cycle) => {
-        if (channel === 0) log.push(`${COMMAND_NAMES[cmd]}@${cycle}`);
+        if (channel === 0) log.push(`${ALL_COMMAND_NAMES[cmd]}@${cycle}`);
       },
     });
     out.push({ stats, log });
@@ -49,8 +48,8 @@ describe('hand-computed low-bit command sequences', () => {
     // 187, MAC16 219, 227, 235; RDMAC16 could issue at 235 + 8 = 243: TMOD 243, words 275 .. 281.
     // Done when the last word is on the bus: 281 + nCLREG + nBL = 283.
     expect(log).toEqual([
-      'TMOD@0', 'WRGB@32', 'WRGB@34', 'TMOD@35', 'ACT16@67', ...seq('MAC16', 123, 3, 8), 'TMOD@147', ...seq('RDMAC16', 179, 4, 2),
-      'TMOD@187', ...seq('MAC16', 219, 3, 8), 'TMOD@243', ...seq('RDMAC16', 275, 4, 2),
+      'TMOD@0', 'WRGB@32', 'WRGB@34', 'TMOD@35', 'ACT16@67', ...seq('MAC16.ternary', 123, 3, 8), 'TMOD@147', ...seq('RDMAC16', 179, 4, 2),
+      'TMOD@187', ...seq('MAC16.ternary', 219, 3, 8), 'TMOD@243', ...seq('RDMAC16', 275, 4, 2),
     ]);
     expect(stats.cycles).toBe(283);
     expect(stats.commands).toEqual({ WRGB: 2, ACT16: 1, MAC16: 6, RDMAC16: 8, TMOD: 5 });
@@ -62,7 +61,7 @@ describe('hand-computed low-bit command sequences', () => {
       { id: 'm2', op: 'MAC', channel: 0, banks: 'all', row: 5, col: 2, cols: 3, deps: ['m1'] },
     ]);
     // ACT16 0; binary MAC16 56, 72; bf16 MAC16 max(72 + 2, PU free 72 + 16 = 88) = 88, 90, 92.
-    expect(log).toEqual(['ACT16@0', 'MAC16@56', 'MAC16@72', 'MAC16@88', 'MAC16@90', 'MAC16@92']);
+    expect(log).toEqual(['ACT16@0', 'MAC16.binary@56', 'MAC16.binary@72', 'MAC16@88', 'MAC16@90', 'MAC16@92']);
   });
 
   it('single-bank low-bit MACs hold only their own bank PU', () => {
@@ -74,7 +73,7 @@ describe('hand-computed low-bit command sequences', () => {
     ]);
     // Bank (1,0): ACT 0, MAC 56. Bank (0,0): ACT 57 (the next bus cycle; nRRD 11 is met), MAC 113, 121.
     // Bank (1,0) again: its PU is free since 64, so only nCCD: 123. Bank (0,0): its PU until 121 + 8 = 129.
-    expect(log).toEqual(['ACT@0', 'MAC@56', 'ACT@57', 'MAC@113', 'MAC@121', 'MAC@123', 'MAC@129']);
+    expect(log).toEqual(['ACT@0', 'MAC.ternary@56', 'ACT@57', 'MAC.ternary@113', 'MAC.ternary@121', 'MAC.ternary@123', 'MAC.ternary@129']);
   });
 });
 
@@ -82,7 +81,7 @@ describe('the fast path stays exact with per-format spacing (repeat skipping on)
   const stats = (items: InstructionInput[], fidelity: Fidelity, system = sys) => {
     const machine = new PimMachine(system, { fidelity });
     machine.run(buildProgram(items, system, 'g', undefined, true));
-    return { stats: machine.stats(), formats: lowBitRunStats(machine) };
+    return { stats: machine.stats(), formats: machine.formatCounts() };
   };
   const cases: [string, number, number, 'ternary' | 'binary' | 'int8' | 'bf16'][] = [
     ['ternary: many rows per chunk (row repeats)', 16384, 4096, 'ternary'],
@@ -116,7 +115,7 @@ describe('the fast path stays exact with per-format spacing (repeat skipping on)
     expect(a.formats).toEqual(b.formats);
     // Each format's bank columns: rows x ceil(K / weights per column), rounded up to whole segments per bank.
     expect(Object.keys(b.formats.bankColumnsByPrecision).sort()).toEqual(['bf16', 'binary', 'ternary']);
-    const total = Object.values(b.formats.bankColumnsByPrecision).reduce((x, y) => x + y!, 0);
+    const total = Object.values(b.formats.bankColumnsByPrecision).reduce((x: number, y) => x + y!, 0);
     expect(total).toBe((b.stats.commands.MAC16 ?? 0) * 16);
   });
 });
@@ -136,5 +135,8 @@ describe('the low-bit MAC rate', () => {
     expect(bf.commands.MAC16).toBe(65536);
     // MAC time per channel: each MAC16 is charged its spacing (8 cycles = 4 ns), give or take the last of each run.
     expect(te.breakdownNs.mac).toBeGreaterThan(1024 * 4 * 0.9);
+    // PU utilization: each bank column busy for its format's spacing (ternary 8 cycles, bf16 2), over 8 x 16 PUs.
+    expect(te.puUtilization).toBeCloseTo((131072 * 8) / (128 * te.cycles), 12);
+    expect(bf.puUtilization).toBeCloseTo((65536 * 16 * 2) / (128 * bf.cycles), 12);
   });
 });

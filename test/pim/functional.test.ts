@@ -21,8 +21,8 @@
 import { describe, expect, it } from 'vitest';
 import { gemvProgram, loadGemvWeights, planGemv, densestChunks } from '../../src/mapping/gemv.js';
 import { Datapath } from '../../src/pim/datapath.js';
-import { runGemv } from '../../src/pim/gemvRun.js';
-import { maxRelError, tfjsGemv } from '../../src/pim/reference.js';
+import { runGemv } from '../../src/mapping/gemvRun.js';
+import { maxRelError, tfjsGemv } from '../../src/functional/gemvReference.js';
 import { runProgram } from '../../src/pim/run.js';
 import { bf16Gemv, roundToBf16, toBf16Array } from '../../src/quant/bf16.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';

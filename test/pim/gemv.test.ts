@@ -26,7 +26,7 @@
  * switch, so the channel's time stretches by about 1 / (1 - 210 / 3333).
  */
 import { describe, expect, it } from 'vitest';
-import { runGemv, rowCycleCap } from '../../src/pim/gemvRun.js';
+import { runGemv, rowCycleCap } from '../../src/mapping/gemvRun.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 
 interface Estimate {

@@ -14,7 +14,7 @@ import { gemvProgram, planGemv } from '../../src/mapping/gemv.js';
 import { layoutModel } from '../../src/mapping/layout.js';
 import { tokenItems } from '../../src/mapping/token.js';
 import { loadModel } from '../../src/model/spec.js';
-import { runGemv } from '../../src/pim/gemvRun.js';
+import { runGemv } from '../../src/mapping/gemvRun.js';
 import { modeSwitchesOf } from '../../src/pim/modes.js';
 import { buildProgram, type InstructionInput } from '../../src/pim/program.js';
 import { Datapath } from '../../src/pim/datapath.js';

@@ -10,7 +10,7 @@ import { asicLatencyPs } from '../../src/asic/latency.js';
 import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
 import { COMMANDS, COMMAND_NAMES } from '../../src/spec/commands.js';
-import { runGemv } from '../../src/pim/gemvRun.js';
+import { runGemv } from '../../src/mapping/gemvRun.js';
 import { buildProgram, formatProgram, parseProgram, type InstructionInput } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
 import { InputError } from '../../src/util/errors.js';

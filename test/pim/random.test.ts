@@ -11,7 +11,7 @@ import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
 import { COMMANDS, COMMAND_NAMES } from '../../src/spec/commands.js';
 import type { CommandSink } from '../../src/dram/controller.js';
-import { runGemv } from '../../src/pim/gemvRun.js';
+import { runGemv } from '../../src/mapping/gemvRun.js';
 import { buildProgram, type InstructionInput, type Program } from '../../src/pim/program.js';
 import { runProgram, type PimStats } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';

@@ -12,7 +12,7 @@
 import type { SystemSpec, FormatUnit } from '../spec/system.js';
 import type { Precision } from '../model/ops.js';
 import type { LatencyBreakdown } from '../simulate.js';
-import type { LowBitRunStats } from './lowbitStats.js';
+import type { FormatCounts } from '../pim/run.js';
 import { qualityNote, QUALITY_CAVEAT, type QualityNote } from './lowbitQuality.js';
 
 export type ColumnBound = 'dram-column-rate' | 'activation-supply' | 'pu-lanes';
@@ -83,7 +83,7 @@ export function formatBound(system: SystemSpec, unit: FormatUnit): Omit<FormatBo
 }
 
 /** The bound explanation of a run: per-format column bounds, the per-token split, and the accuracy cost. */
-export function explainLowBit(system: SystemSpec, formats: LowBitRunStats, breakdown: LatencyBreakdown): LowBitExplanation {
+export function explainLowBit(system: SystemSpec, formats: FormatCounts, breakdown: LatencyBreakdown): LowBitExplanation {
   const used = (Object.keys(formats.bankColumnsByPrecision) as Precision[]).filter((p) => (formats.bankColumnsByPrecision[p] ?? 0) > 0);
   const weight = (p: Precision) => (formats.bankColumnsByPrecision[p] ?? 0) * system.pu.byFormat[p]!.macSpacingCycles;
   const totalWeight = used.reduce((a, p) => a + weight(p), 0);

@@ -8,8 +8,8 @@ import { simulate } from '../simulate.js';
 import { buildResult, type SimulationResult } from '../results.js';
 import { formatPrecisionPlan, parsePrecisionPlan, type PrecisionPlan } from '../model/precision.js';
 import { InputError } from '../util/errors.js';
-import type { Fidelity } from './sequencer.js';
-import type { ActiveBound } from './lowbitBounds.js';
+import type { Fidelity } from '../pim/sequencer.js';
+import type { ActiveBound } from '../results/lowbitBounds.js';
 import type { Tier } from '../baselines/index.js';
 
 export const DEFAULT_PRECISIONS = ['bf16', 'int8', 'ternary', 'binary'] as const;

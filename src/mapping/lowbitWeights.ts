@@ -5,12 +5,12 @@
  * segment, little-endian). Untimed, like loadGemvWeights: weights are placed before inference.
  */
 import { InputError } from '../util/errors.js';
-import type { GemvPlan } from '../mapping/gemv.js';
-import { SCALE_BYTES } from '../mapping/gemv.js';
+import type { GemvPlan } from './gemv.js';
+import { SCALE_BYTES } from './gemv.js';
 import { COLUMN_BYTES, packRow, type CodeFormat } from '../quant/pack.js';
 import { quantizeBinary, quantizeInt8, quantizeTernary, type QuantizedWeights } from '../quant/weights.js';
 import type { Precision } from '../model/ops.js';
-import type { Datapath } from './datapath.js';
+import type { Datapath } from '../pim/datapath.js';
 
 export function loadLowBitGemvWeights(datapath: Datapath, plan: GemvPlan, q: QuantizedWeights): void {
   if (plan.precision === 'bf16') throw new InputError('a bf16 plan takes BF16 weights (loadGemvWeights)', 'loadLowBitGemvWeights');

@@ -5,18 +5,17 @@
  */
 import { mulberry32, gaussianArray } from '../util/rng.js';
 import type { SystemSpec } from '../spec/system.js';
-import { planGemv, gemvProgram, loadGemvWeights, gbQuantFor, type GemvPlan } from '../mapping/gemv.js';
-import { Datapath } from './datapath.js';
-import { PimMachine, type PimStats } from './run.js';
-import type { Fidelity } from './sequencer.js';
+import { planGemv, gemvProgram, loadGemvWeights, gbQuantFor, type GemvPlan } from './gemv.js';
+import { Datapath } from '../pim/datapath.js';
+import { PimMachine, type FormatCounts, type PimStats } from '../pim/run.js';
+import type { Fidelity } from '../pim/sequencer.js';
 import type { CommandSink } from '../dram/controller.js';
 import type { Precision } from '../model/ops.js';
 import { intGemv } from '../quant/intGemv.js';
 import type { QuantizedWeights } from '../quant/weights.js';
 import type { QuantizedActivations } from '../quant/activations.js';
 import { loadLowBitGemvWeights, quantizeFor } from './lowbitWeights.js';
-import { quantizeForGb } from './lowbitDatapath.js';
-import { lowBitRunStats, type LowBitRunStats } from './lowbitStats.js';
+import { quantizeForGb } from '../pim/lowbitDatapath.js';
 
 export interface GemvRunOptions {
   readonly functional?: boolean;
@@ -30,8 +29,8 @@ export interface GemvRunOptions {
 export interface GemvResult {
   readonly plan: GemvPlan;
   readonly stats: PimStats;
-  /** Bank columns per weight format and PU utilization with each format's own column time. */
-  readonly formats: LowBitRunStats;
+  /** Bank columns and MAC commands per weight format. */
+  readonly formats: FormatCounts;
   /** MAC-busy share of a row cycle: the ceiling on PU utilization with this timing. */
   readonly puUtilizationCap: number;
   /** The same cap less the time all-bank refresh blocks the banks (nRFC / nREFI). */
@@ -99,7 +98,7 @@ export function runGemv(system: SystemSpec, rows: number, cols: number, opts: Ge
     lowBit = { ...quantized, output: out, reference, mismatches };
   }
   return {
-    plan, stats, formats: lowBitRunStats(machine), puUtilizationCap: cap, puUtilizationCapWithRefresh: cap * (1 - refreshShare),
+    plan, stats, formats: machine.formatCounts(), puUtilizationCap: cap, puUtilizationCapWithRefresh: cap * (1 - refreshShare),
     weights, input, output, lowBit,
   };
 }
