@@ -98,7 +98,7 @@ describe('grouped-query attention', () => {
     expect(writes(lb).length).toBe(2 * 2 * 8); // K and V per K/V head per layer
     // Query heads run on their K/V head's channel and read its rows.
     for (let h = 0; h < 32; h++) expect(lb.channelOf(h)).toBe(Math.floor(h / 4) % 8);
-    const qk = tokenItems(lb, position).items.filter((i) => i.id?.startsWith('L0.h') && i.id.endsWith('.qk')) as { row: number; channel: number }[];
+    const qk = tokenItems(lb, position).items.filter((i) => String(i.id).startsWith('L0.h') && String(i.id).endsWith('.qk')) as { row: number; channel: number }[];
     expect(new Set(qk.slice(0, 4).map((i) => `${i.channel}:${i.row}`)).size).toBe(1);
   });
 
@@ -107,7 +107,7 @@ describe('grouped-query attention', () => {
     const a = run(mha), b = run(gqa);
     expect(a.stats.commands.WR).toBe(4 * b.stats.commands.WR!);
     const attnCols = (l: ReturnType<typeof layoutModel>) => tokenItems(l, position).items
-      .filter((i) => i.op === 'MAC' && /\.(qk|sv\d+)$/.test(i.id ?? ''))
+      .filter((i) => i.op === 'MAC' && /\.(qk|sv\d+)$/.test(String(i.id ?? '')))
       .reduce((s, i) => s + (i as { cols: number; rows?: number }).cols * ((i as { rows?: number }).rows ?? 1), 0);
     expect(attnCols(a.layout)).toBe(attnCols(b.layout));
   }, 60_000);
