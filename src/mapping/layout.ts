@@ -25,6 +25,7 @@ import type { ModelSpec } from '../model/spec.js';
 import type { GemvRole } from '../model/ops.js';
 import { layerRoles, weightShape } from '../model/block.js';
 import { densestChunks, planGemv, type GemvPlan } from './gemv.js';
+import { fitAdvice } from './fit.js';
 import { BF16_PLAN, precisionFor, type PrecisionPlan } from '../model/precision.js';
 
 export interface KvLayout {
@@ -74,6 +75,23 @@ export type Packing = 'fast' | 'dense';
  */
 export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Packing, precision: PrecisionPlan = BF16_PLAN): ModelLayout & { packing: Packing } {
   const plan = pimPrecisionPlan(precision);
+  try {
+    return layoutOnce(model, system, packing, plan);
+  } catch (e) {
+    if (!(e instanceof InputError) || !/does not fit|needs \d+ rows/.test(e.message)) throw e;
+    const fits = (s: SystemSpec) => {
+      try {
+        layoutOnce(model, s, undefined, plan);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    throw new InputError(`${e.message}\n${fitAdvice(model, system, plan, fits)}`);
+  }
+}
+
+function layoutOnce(model: ModelSpec, system: SystemSpec, packing: Packing | undefined, plan: PrecisionPlan): ModelLayout & { packing: Packing } {
   for (const role of [...layerRoles(model), 'lm-head', 'attention'] as const) {
     const p = precisionFor(plan, role);
     if (!system.pu.formats.includes(p)) {
