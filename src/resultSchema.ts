@@ -6,7 +6,7 @@
  * from an incompatible version; the version constants live here, with the format they describe.
  */
 import { z } from 'zod';
-import { COMMAND_NAMES } from './dram/commands.js';
+import { COMMAND_NAMES } from './spec/commands.js';
 import { PRECISIONS } from './model/ops.js';
 import { PrecisionPlanSchema } from './model/precision.js';
 

@@ -5,7 +5,7 @@
  */
 import { loadModel, type ModelSpec } from './model/spec.js';
 import { loadSystem, type SystemSpec } from './spec/system.js';
-import { InputError } from './spec/errors.js';
+import { InputError } from './util/errors.js';
 import { layoutModel, type ModelLayout, type Packing } from './mapping/layout.js';
 import { tokenItems } from './mapping/token.js';
 import { buildProgram } from './pim/program.js';

@@ -4,7 +4,7 @@
  */
 import { gaussianArray, mulberry32, uniformArray } from '../util/rng.js';
 import { DEFAULT_APPROX, exp32, gelu32, layernorm32, reciprocal32, rmsnorm32, rope32, rsqrt32, sinCosScalar, siluScalar, softmax32, swiglu32 } from './approx.js';
-import type { ApproxParams } from './spec.js';
+import type { ApproxParams } from '../spec/asic.js';
 
 export interface ApproxError {
   readonly name: 'exp' | 'reciprocal' | 'rsqrt' | 'softmax' | 'gelu' | 'gelu-vs-erf' | 'layernorm' | 'rmsnorm' | 'silu' | 'swiglu' | 'sin-cos' | 'rope';

@@ -23,7 +23,7 @@
  *   The float32 angle itself is off by up to half an ulp (2.4e-4 at 4096): that error is the same
  *   in any float32 implementation, the reference included.
  */
-import type { ApproxParams } from './spec.js';
+import type { ApproxParams } from '../spec/asic.js';
 import { COS_TERMS, SIN_TERMS } from './costs.js';
 
 /** The parameters of the shipped pim-gpt-asic preset (a test keeps them equal). */

@@ -3,7 +3,7 @@
  * op on a lane, one cycle. approx.ts implements exactly these steps, so the timing model and the
  * numerics stay in step: change a degree or an iteration count and both move together.
  */
-import type { ApproxParams } from './spec.js';
+import type { ApproxParams } from '../spec/asic.js';
 
 export interface ApproxStages {
   /** k = round(x log2e); r = x - k ln2_hi - k ln2_lo; Horner over `degree` FMAs; scale by 2^k. */

@@ -10,10 +10,10 @@
  * A row never shares a lane group with another row; a reduction adds ceil(log2(min(L, perRow)))
  * adder-tree stages. All counts are integers, so latency is exact in ASIC cycles.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { AsicVectorKind } from '../model/ops.js';
 import { approxStages } from './costs.js';
-import type { AsicSpec, UnitName } from './spec.js';
+import type { AsicSpec, UnitName } from '../spec/asic.js';
 
 /** Partial-sum reduction: `elements` partial values added into their outputs (one add each). */
 export interface ReduceOp {

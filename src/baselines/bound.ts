@@ -3,7 +3,7 @@
  * speedup cannot exceed the internal/external bandwidth ratio (16x for GDDR6-AiM). A larger figure
  * is a bug, or more DRAM channels on the PIM side, which must be stated.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { DeviceSpec } from './device.js';
 
 function positiveBandwidth(value: number, field: string): number {

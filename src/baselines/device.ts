@@ -6,7 +6,7 @@
  * fixed-cost parameters, which live under `tiers` and are optional so a preset can leave a tier out.
  */
 import { z } from 'zod';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { loadPreset } from '../spec/load.js';
 import { toBytesPerSecond, toMilliwatts, toPicojoules, toPicoseconds } from '../spec/units.js';
 

@@ -7,7 +7,7 @@
  * Backend: util/tfBackend.ts (wasm, then tfjs-node if installed, else cpu). The result says which ran.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { opsPerToken } from '../model/decode.js';
 import type { ModelSpec } from '../model/spec.js';
 import { selectBackend, type HostBackend } from '../util/tfBackend.js';

@@ -4,7 +4,7 @@
  * efficiencies and fixed costs (tiers.ts).
  */
 import type { Op, Precision } from '../model/ops.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { ComputeClass, DeviceSpec } from './device.js';
 
 /** How a tensor sits in device memory: a dense float/int format, or packed low-bit codes. */

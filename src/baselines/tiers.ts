@@ -7,7 +7,7 @@
  * kernelsPerLayer x t_fixed (the kernel count is the runtime's, not the op list's); per token add t_step.
  */
 import type { Op } from '../model/ops.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { type ComputeClass, type DeviceSpec, type TierParams, loadDevice } from './device.js';
 import { type BaselineFormat, type FormatChoice, type LowBitStorage, type OpWork, type StoredFormat, opWork } from './opcost.js';
 

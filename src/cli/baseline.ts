@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { baselineDecode, loadDevice, measureHostDecode, TIERS, type Tier } from '../baselines/index.js';
 import { opsPerToken } from '../model/decode.js';
 import { loadModel } from '../model/spec.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { printJson, printTable, wrap } from './common.js';
 import { choiceOption, intOption } from './options.js';
 

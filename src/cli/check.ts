@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkCommandLogFile, formatViolation } from '../dram/checker.js';
 import { loadMemory } from '../spec/presets.js';
 import { loadSystem } from '../spec/system.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { addSetOption, intOption } from './options.js';
 
 export function register(program: Command): void {

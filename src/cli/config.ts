@@ -1,7 +1,7 @@
 /** `pimsim config`: print the resolved configuration of a memory, system and/or model preset as JSON. */
 import type { Command } from 'commander';
 import { loadModel } from '../model/spec.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { loadMemory } from '../spec/presets.js';
 import { memoryConfig, systemConfig } from '../spec/resolved.js';
 import { loadSystem } from '../spec/system.js';

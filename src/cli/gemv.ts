@@ -4,7 +4,7 @@ import { loadSystem } from '../spec/system.js';
 import { runGemv } from '../pim/gemvRun.js';
 import { tfjsGemv, maxRelError } from '../pim/reference.js';
 import { withCommandLog } from '../dram/commandLogSink.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { checkOutputFile } from '../util/output.js';
 import { printJson, printTable } from './common.js';
 import { addSetOption, choiceOption, fidelityOption, intOption, type FidelityChoice } from './options.js';

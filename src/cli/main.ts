@@ -5,7 +5,7 @@
  * src/cli.ts is the process entry point; tests call main() in process.
  */
 import { Command, CommanderError } from 'commander';
-import { PimsimError } from '../spec/errors.js';
+import { PimsimError } from '../util/errors.js';
 import { quote } from '../spec/quote.js';
 import { fsReason, isFsError } from '../util/fsError.js';
 import { register as trace } from './trace.js';

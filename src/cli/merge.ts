@@ -1,7 +1,7 @@
 /** `pimsim merge <inputs...> --out <dir>`: one report from the result files of several study shards. */
 import type { Command } from 'commander';
 import { buildReport, checkReportTarget, loadResults, writeReportDir } from '../report/index.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { collectMergeInputs } from '../study/shard.js';
 
 export function register(program: Command): void {

@@ -4,7 +4,7 @@
  * one message wherever the option appears, and an action only ever sees valid values.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { PimsimError } from '../spec/errors.js';
+import { PimsimError } from '../util/errors.js';
 import { parseSetting } from '../spec/load.js';
 import { parsePrecisionPlan } from '../model/precision.js';
 

@@ -10,7 +10,7 @@ import { MemoryPresetSchema } from '../spec/memory.js';
 import { SystemPresetSchema } from '../spec/system.js';
 import { ModelPresetSchema } from '../model/spec.js';
 import { DevicePresetSchema } from '../baselines/device.js';
-import { AsicPresetSchema } from '../asic/spec.js';
+import { AsicPresetSchema } from '../spec/asic.js';
 import { EnergyPresetSchema } from '../energy/table.js';
 import { checkOutputDir, isEmptyDir, writeFileAtomic } from '../util/output.js';
 import { readdirSync } from 'node:fs';

@@ -5,7 +5,7 @@
  * work (JavaScript bit operations are 32-bit).
  */
 import type { AddressField, MemorySpec } from '../spec/memory.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 export interface DecodedAddress {
   channel: number;

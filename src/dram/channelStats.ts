@@ -1,5 +1,5 @@
 /** Counters one channel controller keeps. Derived figures (rates, bandwidth) are computed in stats.ts. */
-import { NUM_COMMANDS } from './commands.js';
+import { NUM_COMMANDS } from '../spec/commands.js';
 
 /** Read latencies up to this many cycles are kept in an exact histogram; longer ones in a list. */
 const HIST_CYCLES = 1 << 14;

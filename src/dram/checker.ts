@@ -37,7 +37,7 @@
  * banks a multi-bank command reaches).
  */
 import type { MemorySpec, ResolvedRule, RuleScope } from '../spec/memory.js';
-import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandBehaviour, type CommandName } from './commands.js';
+import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandBehaviour, type CommandName } from '../spec/commands.js';
 import { forEachCommand, type CommandRecord } from './commandLog.js';
 
 export interface Violation {

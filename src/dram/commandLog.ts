@@ -19,9 +19,9 @@
  *   - column: required by column commands (RD, WR, MAC, MAC16); `-` elsewhere.
  * So PREA and REFab carry only channel and rank, ACT4 a bank group but no bank, ACT16 a rank and a row.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { quote } from '../spec/quote.js';
-import { COMMANDS, COMMAND_NAMES, isCommandName, type CommandName } from './commands.js';
+import { COMMANDS, COMMAND_NAMES, isCommandName, type CommandName } from '../spec/commands.js';
 import { lineBlocks } from './trace/stream.js';
 
 export const COMMAND_LOG_HEADER = 'cycle,channel,rank,bankgroup,bank,row,column,command';

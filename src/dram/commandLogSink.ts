@@ -3,7 +3,7 @@
  * are encoded straight into the output buffer, with no string per command: a trace of 10^7
  * requests writes ~3 x 10^7 lines without garbage.
  */
-import { COMMANDS, COMMAND_NAMES } from './commands.js';
+import { COMMANDS, COMMAND_NAMES } from '../spec/commands.js';
 import { COMMAND_LOG_HEADER, commandFields } from './commandLog.js';
 import type { CommandSink } from './controller.js';
 import { AtomicFileWriter } from '../util/output.js';

@@ -17,7 +17,7 @@
  * mode's queue. A request arriving at
  * cycle c gets its first command at c + 1 at the earliest (it is decoded and queued in cycle c).
  */
-import { COMMAND_ID } from './commands.js';
+import { COMMAND_ID } from '../spec/commands.js';
 import { ChannelTiming, CLOSED as CLOSED_ROW } from './timing.js';
 import { RequestQueue, HIT as HIT_, MISS as MISS_, CONFLICT as CONFLICT_ } from './requestQueue.js';
 import { ActiveRequests } from './activeRequests.js';

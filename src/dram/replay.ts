@@ -16,7 +16,7 @@ import { AddressMap } from './addressMap.js';
 import { ChannelController, type CommandSink } from './controller.js';
 import { summarize, type DramStats } from './stats.js';
 import type { MemorySpec } from '../spec/memory.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 /** Requests in structure-of-arrays form; arrival -1 means "as soon as accepted". */
 export interface RequestStream {

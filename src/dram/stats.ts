@@ -1,5 +1,5 @@
 /** Run statistics of the DRAM model, derived from the per-channel counters. */
-import { COMMAND_NAMES, type CommandName } from './commands.js';
+import { COMMAND_NAMES, type CommandName } from '../spec/commands.js';
 import { latencyPercentile, type ChannelStats } from './channelStats.js';
 import type { MemorySpec } from '../spec/memory.js';
 

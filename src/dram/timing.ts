@@ -10,7 +10,7 @@
  * node of every bank it reaches; a command that reaches no bank (WRGB, RDMAC16, WRBIAS) is in the
  * channel scope and the rank scope of its rank only. The protocol checker uses the same reading.
  */
-import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandName } from './commands.js';
+import { COMMANDS, COMMAND_ID, COMMAND_NAMES, NUM_COMMANDS, type CommandName } from '../spec/commands.js';
 import type { MemorySpec, RuleScope } from '../spec/memory.js';
 
 const NC = NUM_COMMANDS; // module-local copy: imported bindings are getters under some loaders

@@ -5,10 +5,10 @@
  * A figure the table lacks throws MissingFigure; energyOf collects them into one InputError.
  */
 import { ASIC_ELEMENT_BYTES, asicPasses, type AsicOp } from '../asic/latency.js';
-import type { AsicSpec } from '../asic/spec.js';
+import type { AsicSpec } from '../spec/asic.js';
 import { columnOps } from '../quant/datapathOps.js';
 import type { PackFormat } from '../quant/pack.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { TIMING_KEYS, type TimingKey } from '../spec/memory.js';
 import type { SystemSpec } from '../spec/system.js';
 import { toMilliwatts, toPicojoules, toPicoseconds } from '../spec/units.js';

@@ -9,10 +9,10 @@
  * underestimate, stated in the report.
  */
 import type { AsicOp } from '../asic/latency.js';
-import type { CommandName } from '../dram/commands.js';
+import type { CommandName } from '../spec/commands.js';
 import type { PimStats } from '../pim/run.js';
 import { PACK_FORMATS, type PackFormat } from '../quant/pack.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import { actionField, asicOpEnergy, energyField, fmt, macBankColumnFigure, MissingFigure, powerField } from './figures.js';
 import type { EnergyTable } from './table.js';

@@ -9,8 +9,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { COMMAND_NAMES } from '../dram/commands.js';
-import { InputError } from '../spec/errors.js';
+import { COMMAND_NAMES } from '../spec/commands.js';
+import { InputError } from '../util/errors.js';
 import { applyOverrides, formatZodError, PRESET_ROOT } from '../spec/load.js';
 import { TIMING_KEYS } from '../spec/memory.js';
 import { toMilliwatts, toPicojoules, toPicoseconds } from '../spec/units.js';

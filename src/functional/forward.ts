@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { opsPerToken } from '../model/decode.js';
 import { EMBED, type Op, type OpKind } from '../model/ops.js';
 import type { ModelSpec } from '../model/spec.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 const NORM_EPS = 1e-5;
 

@@ -7,7 +7,7 @@
  * `<gemv>.bias` for each GEMV with a bias, `<norm>.g` (and `<norm>.b` for layernorm) for each norm;
  * input 'embed', output 'logits'.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { Datapath } from '../pim/datapath.js';
 import type { ModelLayout } from '../mapping/layout.js';
 import { loadGemvWeights } from '../mapping/gemv.js';

@@ -11,7 +11,7 @@
  */
 import { loadModel, type ModelSpec } from '../model/spec.js';
 import { loadSystem, type SystemSpec } from '../spec/system.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { layoutModel, type Packing } from '../mapping/layout.js';
 import { Datapath } from '../pim/datapath.js';
 import type { Fidelity } from '../pim/sequencer.js';

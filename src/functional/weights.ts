@@ -26,7 +26,7 @@ import type { ModelSpec } from '../model/spec.js';
 import { layerRoles, weightShape } from '../model/block.js';
 import { gaussianArray, mulberry32 } from '../util/rng.js';
 import { roundToBf16 } from '../quant/bf16.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 /** The four per-layer linear layers of a GPT (a SwiGLU model adds ffn-gate: layerRoles(model)). */
 export const LAYER_ROLES = ['qkv', 'attn-out', 'ffn-up', 'ffn-down'] as const satisfies readonly GemvRole[];

@@ -29,7 +29,7 @@
  * more words) on the last chunk; the ASIC epilogue adds the integer partials exactly and applies
  * the weight and activation scales once per output (and the bias).
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { FormatUnit, SystemSpec } from '../spec/system.js';
 import { buildProgram, type GbQuant, type InstructionInput, type Program } from '../pim/program.js';
 import type { Datapath } from '../pim/datapath.js';

@@ -19,7 +19,7 @@
  * places packed low-bit codes and their scales); the KV cache and attention matmuls stay BF16
  * unless the plan names `attention` explicitly (pimPrecisionPlan).
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { GemvRole } from '../model/ops.js';

@@ -7,12 +7,9 @@
  * checks that each consumer lowers each of them.
  */
 
-/** Number formats a weight matrix (or KV cache) can be stored and multiplied in. */
-export const PRECISIONS = ['bf16', 'int8', 'ternary', 'binary'] as const;
-export type Precision = (typeof PRECISIONS)[number];
-
-/** Storage bits per weight (ternary as 2-bit codes; base-3 packing is an option of the mapper). */
-export const WEIGHT_BITS: Readonly<Record<Precision, number>> = { bf16: 16, int8: 8, ternary: 2, binary: 1 };
+import { WEIGHT_BITS, type Precision } from '../spec/formats.js';
+// The format vocabulary is spec data; re-exported because every op names its format.
+export { PRECISIONS, WEIGHT_BITS, type Precision } from '../spec/formats.js';
 
 /** Which linear layer a GEMV is; studies use it for per-layer precision overrides. */
 export type GemvRole = 'qkv' | 'attn-out' | 'ffn-gate' | 'ffn-up' | 'ffn-down' | 'lm-head';

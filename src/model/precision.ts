@@ -5,7 +5,7 @@
  * or on the command line `ternary,lm-head=bf16,attention=bf16`.
  */
 import { z } from 'zod';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { quote } from '../spec/quote.js';
 import { PRECISIONS, type GemvRole, type Precision } from './ops.js';
 

@@ -3,7 +3,7 @@
  * parameter counting. A preset holds only the shape; the decode step's ops come from decode.ts.
  */
 import { z } from 'zod';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { listPresets, loadPreset } from '../spec/load.js';
 
 const posInt = z.number().int().positive();

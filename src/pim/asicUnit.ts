@@ -4,7 +4,7 @@
  */
 import { Waker, type Component, type Engine } from '../sim/engine.js';
 import { asicLatencyPs } from '../asic/latency.js';
-import type { AsicSpec } from '../asic/spec.js';
+import type { AsicSpec } from '../spec/asic.js';
 import type { Datapath } from './datapath.js';
 import type { Executor, Runtime } from './runtime.js';
 

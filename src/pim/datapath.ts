@@ -9,11 +9,11 @@
  * Low-bit MACs (packed codes in the banks, integer codes in the buffer) go to LowBitDatapath.
  */
 import { macColumn, roundToBf16, toBf16Bits } from '../quant/bf16.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { Instruction } from './program.js';
 import { gelu32, layernorm32, rmsnorm32, rope32, softmax32, swiglu32 } from '../asic/approx.js';
-import type { ApproxParams } from '../asic/spec.js';
+import type { ApproxParams } from '../spec/asic.js';
 import { LowBitDatapath } from './lowbitDatapath.js';
 
 export class Datapath {

@@ -7,7 +7,7 @@
 import { simulate } from '../simulate.js';
 import { buildResult, type SimulationResult } from '../results.js';
 import { formatPrecisionPlan, parsePrecisionPlan, type PrecisionPlan } from '../model/precision.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { Fidelity } from './sequencer.js';
 import type { ActiveBound } from './lowbitBounds.js';
 import type { Tier } from '../baselines/index.js';

@@ -12,7 +12,7 @@
  * Host vectors of integer sums and of the float64 outputs live in `wide` (Float64Array): float32
  * host vectors could not hold int32 sums exactly.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { Precision } from '../model/ops.js';
 import { INT32_MAX, lowBitColumnMac } from '../quant/intGemv.js';

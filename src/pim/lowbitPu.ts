@@ -6,7 +6,7 @@
  * final: its extra cycles plus nRDMAC), in both fidelities and for MAC runs, and exposes it as
  * state relative to now, so the fast path's repeat detection stays exact.
  */
-import { COMMAND_ID } from '../dram/commands.js';
+import { COMMAND_ID } from '../spec/commands.js';
 import { PRECISIONS, type Precision } from '../model/ops.js';
 import type { SystemSpec } from '../spec/system.js';
 

@@ -4,7 +4,7 @@
  * weight scale in the scale columns of every DRAM row that holds a piece of it (4 bytes per
  * segment, little-endian). Untimed, like loadGemvWeights: weights are placed before inference.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { GemvPlan } from '../mapping/gemv.js';
 import { SCALE_BYTES } from '../mapping/gemv.js';
 import { COLUMN_BYTES, packRow, type CodeFormat } from '../quant/pack.js';

@@ -6,7 +6,7 @@
  * readout group, WR/RD: WR/RD). The sequencer issues exactly these switches, plus two around a
  * refresh that falls due in register mode (refresh needs bank mode).
  */
-import { COMMAND_ID, NUM_COMMANDS, type CommandName } from '../dram/commands.js';
+import { COMMAND_ID, NUM_COMMANDS, type CommandName } from '../spec/commands.js';
 import type { MemorySpec } from '../spec/memory.js';
 import type { Instruction, Program } from './program.js';
 

@@ -13,7 +13,7 @@
  * Instructions of one channel issue in program order; channels and the ASIC run in parallel.
  */
 import { z } from 'zod';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { quote } from '../spec/quote.js';
 import type { SystemSpec } from '../spec/system.js';
 import { PRECISIONS, type Precision } from '../model/ops.js';

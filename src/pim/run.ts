@@ -4,7 +4,7 @@
  * state, refresh phase and time carry over; `runProgram` runs a single program on a fresh machine.
  */
 import { Engine } from '../sim/engine.js';
-import { COMMAND_NAMES, NUM_COMMANDS, type CommandName } from '../dram/commands.js';
+import { COMMAND_NAMES, NUM_COMMANDS, type CommandName } from '../spec/commands.js';
 import type { CommandSink } from '../dram/controller.js';
 import type { SystemSpec } from '../spec/system.js';
 import { AsicUnit } from './asicUnit.js';

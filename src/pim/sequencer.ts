@@ -28,12 +28,12 @@
  * (lowbitPu.ts) holds that bound, applied in both fidelities and to MAC runs, and compared with
  * the timing state by the repeat detection, so the fast path stays exact.
  */
-import { COMMAND_ID, NUM_COMMANDS } from '../dram/commands.js';
+import { COMMAND_ID, NUM_COMMANDS } from '../spec/commands.js';
 import { PRECISIONS } from '../model/ops.js';
 import { ChannelTiming, CLOSED } from '../dram/timing.js';
 import type { CommandSink } from '../dram/controller.js';
 import { Waker, type Component, type Engine } from '../sim/engine.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { Datapath } from './datapath.js';
 import type { Instruction } from './program.js';

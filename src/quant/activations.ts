@@ -8,7 +8,7 @@
  * codes are computed from them, so |x - x^| <= scale / 2 for every in-range x. Rounding is
  * half-to-even (torch.round).
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { checkFiniteValues, clamp, roundHalfEven } from './numeric.js';
 
 /** Which quantizer family produced the codes; `bits` gives the width. */

@@ -9,7 +9,7 @@
  * subnormal. Values past the largest bf16 round to +-infinity. Every NaN becomes the canonical quiet
  * NaN 0x7FC0 (sign dropped, as PyTorch does).
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 /** Canonical quiet NaN in bf16. */
 export const BF16_NAN = 0x7fc0;

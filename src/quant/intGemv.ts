@@ -14,7 +14,7 @@
  * activations allow cols <= 16777215. GPT-3 XL's widest GEMV (d_ff = 8192) is far inside both.
  * The bound is checked before summing, so sums are exact.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import type { QuantizedActivations } from './activations.js';
 import { packRow, unpackCode, weightsPerColumn, type CodeFormat } from './pack.js';
 import { WEIGHT_CODE_RANGE, type QuantizedWeights, type WeightFormat } from './weights.js';

@@ -1,7 +1,7 @@
 /**
  * Small numeric helpers shared by the quantizers: PyTorch-compatible rounding and input checks.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 /**
  * Round to the nearest integer, ties to even: the behaviour of torch.round, which the reference

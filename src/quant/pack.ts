@@ -15,31 +15,13 @@
  * Per-row scales are not packed here: they are float32, stored by the mapper with their rows
  * (packScales gives their byte image).
  */
-import type { Precision } from '../model/ops.js';
-import { InputError } from '../spec/errors.js';
+import { COLUMN_BYTES, weightsPerColumn, type PackFormat } from '../spec/formats.js';
+import { InputError } from '../util/errors.js';
 import { checkNonNegativeInt, checkPositiveInt } from './numeric.js';
 
-/** Bytes per DRAM column burst ([AIM]: 32 B per column, 256 bits). */
-export const COLUMN_BYTES = 32;
-
-export const PACK_FORMATS = ['bf16', 'int8', 'ternary-2bit', 'ternary-base3', 'binary'] as const;
-export type PackFormat = (typeof PACK_FORMATS)[number];
+// The format table is spec data (src/spec/formats.ts); re-exported for the kernels that pack.
+export { COLUMN_BYTES, PACK_FORMATS, weightsPerColumn, bitsPerWeight, packFormatFor, type PackFormat } from '../spec/formats.js';
 export type CodeFormat = Exclude<PackFormat, 'bf16'>;
-
-const PER_COLUMN: Readonly<Record<PackFormat, number>> = {
-  bf16: 16,
-  int8: 32,
-  'ternary-2bit': 128,
-  'ternary-base3': 160,
-  binary: 256,
-};
-
-/** Weights held by one 32-byte column. */
-export function weightsPerColumn(format: PackFormat): number {
-  const n = PER_COLUMN[format];
-  if (n === undefined) throw new InputError(`unknown pack format "${format}"; expected one of ${PACK_FORMATS.join(', ')}`, 'weightsPerColumn');
-  return n;
-}
 
 /** Columns one row of n weights occupies (the last one padded). */
 export function columnsForRow(format: PackFormat, n: number): number {
@@ -47,15 +29,6 @@ export function columnsForRow(format: PackFormat, n: number): number {
   return Math.ceil(n / weightsPerColumn(format));
 }
 
-/** Storage bits per weight, padding excluded (ternary base-3: 256 / 160 = 1.6). */
-export function bitsPerWeight(format: PackFormat): number {
-  return (COLUMN_BYTES * 8) / weightsPerColumn(format);
-}
-
-/** The pack format for a model precision; ternary defaults to 2-bit codes. */
-export function packFormatFor(precision: Precision, ternary: 'ternary-2bit' | 'ternary-base3' = 'ternary-2bit'): PackFormat {
-  return precision === 'ternary' ? ternary : precision;
-}
 
 /**
  * Global-buffer bytes a MAC needs to pair with one weight column: weightsPerColumn x activation bits

@@ -8,8 +8,8 @@
  * Arithmetic is float64 with float32 scales; PyTorch works in float32 throughout, so a code can
  * differ from PyTorch's only when W / scale lies within a float32 ulp of a rounding boundary.
  */
-import type { Precision } from '../model/ops.js';
-import { InputError } from '../spec/errors.js';
+import type { Precision } from '../spec/formats.js';
+import { InputError } from '../util/errors.js';
 import { checkMatrix, clamp, roundHalfEven } from './numeric.js';
 
 /** Integer weight formats (bf16 weights are not quantized; see bf16.ts). */

@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { RESULT_KIND, RESULT_SCHEMA_VERSION, SimulationResultSchema, type SimulationResult, type SweepTag } from '../resultSchema.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { describeIssue, type Issue } from '../spec/issues.js';
 import { quoteValue } from '../spec/quote.js';
 import { fsError } from '../util/fsError.js';

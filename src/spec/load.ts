@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { InputError } from './errors.js';
+import { InputError } from '../util/errors.js';
 import { describeIssue, pathText, type Issue } from './issues.js';
 import { quote } from './quote.js';
 

@@ -4,12 +4,11 @@
  * integer-only MemorySpec the simulator uses.
  */
 import { z } from 'zod';
-import { COMMAND_ID, COMMAND_NAMES, type CommandName } from '../dram/commands.js';
-import { InputError } from './errors.js';
+import { COMMAND_ID, COMMAND_NAMES, type CommandName } from './commands.js';
+import { InputError } from '../util/errors.js';
 import { quote } from './quote.js';
 import { toPicoseconds } from './units.js';
 import { evalExpr, EXPRESSION, resolveTiming, timingReads, TIMING_KEYS, type TimingKey } from './timingValues.js';
-import { SCHEDULER_NAMES, type SchedulerName } from '../dram/schedulers/index.js';
 
 export { TIMING_KEYS, type TimingKey } from './timingValues.js';
 
@@ -95,6 +94,13 @@ export const WRITE_MODE_COUNTS = {
   all: 'every request of the queue, activated or not',
   unactivated: 'only requests whose ACT has not issued (Ramulator 2.1)',
 } as const;
+
+/**
+ * The request schedulers a preset may name; src/dram/schedulers/index.ts implements each (its
+ * registry is typed by this list, so a name without an implementation does not compile).
+ */
+export const SCHEDULER_NAMES = ['frfcfs-oldest', 'frfcfs', 'frfcfs-cap', 'fcfs'] as const;
+export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
 
 export const ControllerSchema = z.strictObject({
   /** Entries in each of the read and write queues of a channel. */

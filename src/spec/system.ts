@@ -10,12 +10,10 @@
 import { z } from 'zod';
 import { loadPreset, overridePaths, type Override } from './load.js';
 import { MemoryPresetSchema, resolveMemory, type MemorySpec, type ResolvedRule } from './memory.js';
-import { InputError } from './errors.js';
+import { InputError } from '../util/errors.js';
 import { toBytesPerSecond, toHertz } from './units.js';
-import { loadAsic } from '../asic/spec.js';
-import type { AsicSpec } from '../asic/spec.js';
-import { PRECISIONS, type Precision } from '../model/ops.js';
-import { weightsPerColumn, type PackFormat } from '../quant/pack.js';
+import { loadAsic, type AsicSpec } from './asic.js';
+import { PRECISIONS, weightsPerColumn, type PackFormat, type Precision } from './formats.js';
 
 const posInt = z.number().int().positive();
 

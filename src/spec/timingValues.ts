@@ -7,7 +7,7 @@
  * expression syntax. `timingReads` says which names an expression reads, so the loader can tell
  * whether an override is read by anything at all.
  */
-import { InputError } from './errors.js';
+import { InputError } from '../util/errors.js';
 import { toCycles } from './units.js';
 import { quote } from './quote.js';
 

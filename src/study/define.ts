@@ -14,7 +14,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { PimsimError, InputError } from '../spec/errors.js';
+import { PimsimError, InputError } from '../util/errors.js';
 import { parseShard, runPoints, shardPoints } from './runner.js';
 import { writeStudy } from './write.js';
 import { pointConfigHash, type StudyPoint } from './point.js';

@@ -7,7 +7,7 @@ import { energyTableFor } from '../energy/index.js';
 import { loadDevice } from '../baselines/index.js';
 import { defaultDevices } from '../compare.js';
 import { parsePrecisionPlan } from '../model/precision.js';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 
 export interface StudyPoint {
   readonly model: string;

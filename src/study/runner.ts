@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { MultiBar, Presets } from 'cli-progress';
-import { InputError, PimsimError } from '../spec/errors.js';
+import { InputError, PimsimError } from '../util/errors.js';
 import type { StudyPoint, StudyResult } from './point.js';
 
 export interface RunOptions {

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../spec/errors.js';
+import { InputError } from '../util/errors.js';
 import { describeIssue, type Issue } from '../spec/issues.js';
 import { canonicalHash } from '../util/canonical.js';
 import { checkOutputDir, isEmptyDir, writeDirAtomic } from '../util/output.js';

@@ -2,7 +2,7 @@
  * Filesystem errors as user errors: one line naming the path and the reason ("permission
  * denied", "a parent is not a directory"), never a Node stack trace.
  */
-import { InputError } from '../spec/errors.js';
+import { InputError } from './errors.js';
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',

@@ -7,7 +7,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError } from '../spec/errors.js';
+import { InputError } from './errors.js';
 import { fsError, fsReason } from './fsError.js';
 
 /** The nearest existing ancestor of `path` (itself excluded): where missing directories would be created. */

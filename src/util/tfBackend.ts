@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { InputError } from '../spec/errors.js';
+import { InputError } from './errors.js';
 
 export type HostBackend = 'wasm' | 'tensorflow' | 'cpu';
 

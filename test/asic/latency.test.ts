@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_APPROX } from '../../src/asic/approx.js';
 import { approxStages } from '../../src/asic/costs.js';
 import { asicCyclesToPs, asicLaneOps, asicLatencyCycles, asicLatencyPs, asicPasses, asicWorkingSet, linkTransferPs } from '../../src/asic/latency.js';
-import { listAsics, loadAsic } from '../../src/asic/spec.js';
+import { listAsics, loadAsic } from '../../src/spec/asic.js';
 import { opsPerToken, summarizeOps } from '../../src/model/decode.js';
 import { loadModel } from '../../src/model/spec.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 // The hand-computed cycles below are for 32-lane units (the preset ships 128, assumed); pinning
 // the lane count keeps the arithmetic independent of that choice.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gemvBandwidthBound, idealGpuWithBandwidth } from '../../src/baselines/bound.js';
 import { baselineDecode } from '../../src/baselines/tiers.js';
 import type { GemvOp } from '../../src/model/ops.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 const gemv = (rows: number, cols: number, precision: GemvOp['precision']): GemvOp => ({
   kind: 'gemv', name: 'g', layer: 0, inputs: [], role: 'ffn-up', rows, cols, precision, gelu: false, bias: false,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DevicePresetSchema, loadDevice } from '../../src/baselines/device.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { listPresets, loadPreset } from '../../src/spec/load.js';
 
 const SHIPPED = ['a100-80gb', 'epyc-9654', 'h100-sxm', 'i7-1165g7', 'rtx-4090', 't4', 'v100', 'xeon-gold-6154', 'xeon-gold-6230'];

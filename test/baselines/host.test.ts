@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { measureHostDecode } from '../../src/baselines/host.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { resolveModel } from '../../src/model/spec.js';
 
 const SHAPE = { layers: 2, dModel: 64, heads: 4, dFF: 256, vocab: 97 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type DeviceSpec, loadDevice } from '../../src/baselines/device.js';
 import { baselineDecode, TIERS } from '../../src/baselines/tiers.js';
 import type { GemvOp, Op } from '../../src/model/ops.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { GPT2_SMALL, gptOps, weightElements } from './gptOps.js';
 
 const gemv = (layer: number, rows: number, cols: number, precision: GemvOp['precision'] = 'bf16'): GemvOp => ({

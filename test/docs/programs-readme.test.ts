@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProgram } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
 import { loadSystem } from '../../src/spec/system.js';
-import { COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMAND_NAMES } from '../../src/spec/commands.js';
 
 const DIR = join(import.meta.dirname, '../../traces/programs');
 const README = readFileSync(join(DIR, 'README.md'), 'utf8');

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAsic } from '../../src/asic/spec.js';
+import { loadAsic } from '../../src/spec/asic.js';
 import { loadModel } from '../../src/model/spec.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressMap, type DecodedAddress } from '../../src/dram/addressMap.js';
 import { replay } from '../../src/dram/replay.js';
 import { parseTrace } from '../../src/dram/trace/index.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { listPresets } from '../../src/spec/load.js';
 import { ADDRESS_MAPPINGS, type AddressMappingName } from '../../src/spec/memory.js';
 import { loadMemory } from '../../src/spec/presets.js';

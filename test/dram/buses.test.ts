@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressMap } from '../../src/dram/addressMap.js';
 import { checkCommandLog, STATE_RULES } from '../../src/dram/checker.js';
 import { parseCommandLog } from '../../src/dram/commandLog.js';
-import { COMMAND_ID, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMAND_ID, COMMAND_NAMES } from '../../src/spec/commands.js';
 import { replay } from '../../src/dram/replay.js';
 import { ChannelTiming } from '../../src/dram/timing.js';
 import { loadMemory } from '../../src/spec/presets.js';

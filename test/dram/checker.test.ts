@@ -14,9 +14,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkCommandLog, formatViolation, STATE_RULES, type Violation } from '../../src/dram/checker.js';
 import { parseCommandLog, type CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMANDS, COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_NAMES, type CommandName } from '../../src/spec/commands.js';
 import type { MemorySpec, ResolvedRule, RuleScope, Scope } from '../../src/spec/memory.js';
-import { COMMAND_ID } from '../../src/dram/commands.js';
+import { COMMAND_ID } from '../../src/spec/commands.js';
 import { loadMemory } from '../../src/spec/presets.js';
 import { A0, buildScenario, modeOf, rec, type Addr, type Key, type Scenario } from '../fixtures/checker/scenario.js';
 

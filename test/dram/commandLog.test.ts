@@ -14,8 +14,8 @@ import {
   parseCommandLog,
   type CommandRecord,
 } from '../../src/dram/commandLog.js';
-import { COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
-import { InputError } from '../../src/spec/errors.js';
+import { COMMAND_NAMES, type CommandName } from '../../src/spec/commands.js';
+import { InputError } from '../../src/util/errors.js';
 
 const r = (command: CommandName, cycle: number, bankgroup: number, bank: number, row: number, column: number, rank = 0, channel = 0): CommandRecord => ({
   cycle, channel, rank, bankgroup, bank, row, column, command,

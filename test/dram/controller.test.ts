@@ -11,7 +11,7 @@
  * data burst, whichever is later.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_ID, type CommandName } from '../../src/dram/commands.js';
+import { COMMAND_ID, type CommandName } from '../../src/spec/commands.js';
 import { replay, type RequestStream } from '../../src/dram/replay.js';
 import { mixedTrace, parseTrace, randomTrace, streamTrace } from '../../src/dram/trace/index.js';
 import type { MemorySpec } from '../../src/spec/memory.js';

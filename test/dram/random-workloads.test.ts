@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { AddressMap } from '../../src/dram/addressMap.js';
 import { checkCommandLog, formatViolation, STATE_RULES } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMANDS, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_NAMES } from '../../src/spec/commands.js';
 import { replay, type RequestStream } from '../../src/dram/replay.js';
 import { mixedTrace, randomTrace, streamTrace } from '../../src/dram/trace/index.js';
 import { listPresets } from '../../src/spec/load.js';

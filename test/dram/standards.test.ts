@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkCommandLog, ProtocolChecker, type Violation } from '../../src/dram/checker.js';
-import { COMMANDS, COMMAND_ID, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_ID, COMMAND_NAMES } from '../../src/spec/commands.js';
 import { replay } from '../../src/dram/replay.js';
 import { ChannelTiming } from '../../src/dram/timing.js';
 import { mixedTrace, randomTrace, streamTrace } from '../../src/dram/trace/index.js';

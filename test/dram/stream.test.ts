@@ -15,7 +15,7 @@ import { replay, replayChunks } from '../../src/dram/replay.js';
 import { loadMemory } from '../../src/spec/presets.js';
 import { checkCommandLog, checkCommandLogFile } from '../../src/dram/checker.js';
 import { formatCommandLog, forEachCommand, parseCommandLog, type CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMAND_NAMES } from '../../src/spec/commands.js';
 import { ROOT } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pimsim-stream-'));

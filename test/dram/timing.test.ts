@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMMANDS, COMMAND_ID, COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_ID, COMMAND_NAMES, type CommandName } from '../../src/spec/commands.js';
 import { ChannelTiming, CLOSED } from '../../src/dram/timing.js';
 import type { MemorySpec, RuleScope } from '../../src/spec/memory.js';
 import { listPresets } from '../../src/spec/load.js';

@@ -5,7 +5,7 @@ import { asicOpsOf, energyOf, ENERGY_COMPONENTS, formatEnergyReport, type Energy
 import { loadEnergy, type EnergyTable } from '../../src/energy/table.js';
 import { buildProgram, type InstructionInput } from '../../src/pim/program.js';
 import { runProgram, type PimStats } from '../../src/pim/run.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { loadSystem } from '../../src/spec/system.js';
 
 const system = loadSystem('pim-gpt');

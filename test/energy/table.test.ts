@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionField, energyField, macBankColumnFigure, puColumnFigure } from '../../src/energy/figures.js';
 import { ENERGY_DIR, energyTableFor, listEnergyTables, loadEnergy } from '../../src/energy/table.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { loadSystem } from '../../src/spec/system.js';
 
 const pimGpt = loadSystem('pim-gpt');

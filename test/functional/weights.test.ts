@@ -7,7 +7,7 @@ import { weightShape } from '../../src/model/block.js';
 import { loadModel } from '../../src/model/spec.js';
 import { Datapath } from '../../src/pim/datapath.js';
 import { roundToBf16 } from '../../src/quant/bf16.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { loadSystem } from '../../src/spec/system.js';
 
 const tiny = loadModel('test-tiny'); // 2 layers, d 64, 4 heads of 16, dFF 256, vocab 512, context 128

@@ -12,7 +12,7 @@ import { layoutModel } from '../../src/mapping/layout.js';
 import { tokenItems } from '../../src/mapping/token.js';
 import { loadSystem } from '../../src/spec/system.js';
 import { simulate } from '../../src/simulate.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pimsim-family-'));
 const base = JSON.parse(JSON.stringify(loadModelJson()));

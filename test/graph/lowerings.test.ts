@@ -12,7 +12,7 @@ import { EVALUATIONS } from '../../src/functional/forward.js';
 import { opWork } from '../../src/baselines/opcost.js';
 import { loadDevice } from '../../src/baselines/device.js';
 import { asicLatencyCycles } from '../../src/asic/latency.js';
-import { loadAsic } from '../../src/asic/spec.js';
+import { loadAsic } from '../../src/spec/asic.js';
 
 const llama = loadModel('test-tiny-llama');
 const gpt = loadModel('test-tiny');

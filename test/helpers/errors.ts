@@ -1,6 +1,6 @@
 /** The InputError `f` throws; fails the test if it throws nothing or something else. */
 import { expect } from 'vitest';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 export function errorOf(f: () => unknown): InputError {
   try {

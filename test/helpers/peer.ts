@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatViolation, ProtocolChecker, type Violation } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMANDS, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_NAMES } from '../../src/spec/commands.js';
 import { peerMemory, peerResults, readPeerTrace, replayPeer, type PeerSet } from '../../src/dram/peers.js';
 import type { RequestStream } from '../../src/dram/replay.js';
 

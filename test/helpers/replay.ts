@@ -1,6 +1,6 @@
 /** Small hand-made request streams and command logs for the controller tests. */
 import { AddressMap } from '../../src/dram/addressMap.js';
-import { COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
+import { COMMAND_NAMES, type CommandName } from '../../src/spec/commands.js';
 import { replay, type ReplayOptions, type RequestStream } from '../../src/dram/replay.js';
 import type { MemorySpec } from '../../src/spec/memory.js';
 

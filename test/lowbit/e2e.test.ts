@@ -12,7 +12,7 @@ import { comparePrecisions } from '../../src/pim/lowbitCompare.js';
 import { listPresets } from '../../src/spec/load.js';
 import { loadSystem } from '../../src/spec/system.js';
 import { Datapath } from '../../src/pim/datapath.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 const lowbit = loadSystem('pim-gpt-lowbit');
 

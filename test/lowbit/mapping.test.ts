@@ -12,7 +12,7 @@ import { loadModel } from '../../src/model/spec.js';
 import { parsePrecisionPlan } from '../../src/model/precision.js';
 import { buildProgram, formatProgram, parseProgram } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { loadSystem } from '../../src/spec/system.js';
 
 const sys = loadSystem('pim-gpt-lowbit');

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadSystem } from '../../src/spec/system.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 const pick = (s: ReturnType<typeof loadSystem>) =>
   Object.fromEntries(Object.entries(s.pu.byFormat).map(([k, u]) => [k, [u!.weightsPerColumn, u!.gbReadsPerColumn, u!.puCyclesPerColumn, u!.macSpacingCycles]]));

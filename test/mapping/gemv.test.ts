@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { densestChunks, gemvProgram, planGemv, type GemvPlan } from '../../src/mapping/gemv.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { mulberry32 } from '../../src/util/rng.js';
 

@@ -3,7 +3,7 @@ import { opsPerToken, summarizeOps } from '../../src/model/decode.js';
 import type { GemvOp, Op } from '../../src/model/ops.js';
 import { parsePrecisionPlan } from '../../src/model/precision.js';
 import { loadModel, parameterBreakdown } from '../../src/model/spec.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 const tiny = loadModel('test-tiny'); // 2 layers, d 64, 4 heads of 16, dFF 256, vocab 512, context 128
 const gemvs = (ops: Op[]) => ops.filter((o): o is GemvOp => o.kind === 'gemv');

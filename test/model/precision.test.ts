@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BF16_PLAN, formatPrecisionPlan, parsePrecisionPlan, precisionFor, PrecisionPlanSchema } from '../../src/model/precision.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 describe('precision plans', () => {
   it('parses the compact CLI form', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listModels, loadModel, parameterBreakdown, parameterCount } from '../../src/model/spec.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pimsim-model-'));
 function writePreset(name: string, patch: Record<string, unknown>): string {

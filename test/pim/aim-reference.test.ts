@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMANDS, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_NAMES } from '../../src/spec/commands.js';
 import { parseProgram } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
 import { loadSystem } from '../../src/spec/system.js';

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommandLog, STATE_RULES } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMAND_NAMES } from '../../src/spec/commands.js';
 import { gemvProgram, planGemv } from '../../src/mapping/gemv.js';
 import { layoutModel } from '../../src/mapping/layout.js';
 import { tokenItems } from '../../src/mapping/token.js';

@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { asicLatencyPs } from '../../src/asic/latency.js';
 import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMANDS, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_NAMES } from '../../src/spec/commands.js';
 import { runGemv } from '../../src/pim/gemvRun.js';
 import { buildProgram, formatProgram, parseProgram, type InstructionInput } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { loadSystem } from '../../src/spec/system.js';
 
 const sys = loadSystem('pim-gpt');

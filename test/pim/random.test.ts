@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommandLog, formatViolation } from '../../src/dram/checker.js';
 import type { CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMANDS, COMMAND_NAMES } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_NAMES } from '../../src/spec/commands.js';
 import type { CommandSink } from '../../src/dram/controller.js';
 import { runGemv } from '../../src/pim/gemvRun.js';
 import { buildProgram, type InstructionInput, type Program } from '../../src/pim/program.js';

@@ -22,7 +22,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommandLog, STATE_RULES } from '../../src/dram/checker.js';
 import { commandFields, type CommandRecord } from '../../src/dram/commandLog.js';
-import { COMMANDS, COMMAND_ID, type CommandName } from '../../src/dram/commands.js';
+import { COMMANDS, COMMAND_ID, type CommandName } from '../../src/spec/commands.js';
 import { ChannelTiming } from '../../src/dram/timing.js';
 import type { MemorySpec, ResolvedRule, Scope } from '../../src/spec/memory.js';
 import { loadSystem } from '../../src/spec/system.js';

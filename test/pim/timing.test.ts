@@ -14,7 +14,7 @@
  * Both fidelities must log the same commands at the same cycles.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, type CommandName } from '../../src/dram/commands.js';
+import { COMMAND_NAMES, type CommandName } from '../../src/spec/commands.js';
 import { buildProgram, type InstructionInput } from '../../src/pim/program.js';
 import { runProgram, type PimStats } from '../../src/pim/run.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';

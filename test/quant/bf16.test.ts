@@ -9,7 +9,7 @@ import {
   toBf16Array,
   toBf16Bits,
 } from '../../src/quant/bf16.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { gaussianArray, mulberry32 } from '../../src/util/rng.js';
 
 /**

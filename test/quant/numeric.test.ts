@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { checkFiniteValues, checkMatrix, roundHalfEven } from '../../src/quant/numeric.js';
 
 describe('roundHalfEven (torch.round semantics)', () => {

@@ -10,7 +10,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, loadResults, parseCsv, writeReport, type Report, type ReportResult } from '../../src/report/index.js';
 import { setupCharts } from '../../src/report/render.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { scaledResult, sweepPoint, tempDir, tinyResult, writeResults } from './fixtures.js';
 
 const dir = tempDir();

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 import { listPresets } from '../../src/spec/load.js';
 import { TIMING_KEYS } from '../../src/spec/memory.js';
 import { loadMemory } from '../../src/spec/presets.js';

@@ -8,7 +8,7 @@ import { parseShard, runPoints, shardPoints } from '../../src/study/runner.js';
 import { runPoint, type StudyPoint } from '../../src/study/point.js';
 import { writeResults } from '../../src/study/write.js';
 import { register as registerMerge } from '../../src/cli/merge.js';
-import { InputError } from '../../src/spec/errors.js';
+import { InputError } from '../../src/util/errors.js';
 
 describe('shards', () => {
   it('parses i/n and rejects anything else', () => {

@@ -9,7 +9,7 @@
  * precharge goes as soon as it is legal and the younger hits are served meanwhile only while it
  * is not.
  */
-import { COMMAND_ID } from '../commands.js';
+import { COMMAND_ID } from '../../spec/commands.js';
 import type { RequestQueue } from '../requestQueue.js';
 import { CLOSED as CLOSED_ROW } from '../timing.js';
 import type { Scheduler, SchedulerContext } from './index.js';

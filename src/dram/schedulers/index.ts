@@ -15,6 +15,7 @@
 import type { ActiveRequests } from '../activeRequests.js';
 import type { RequestQueue } from '../requestQueue.js';
 import type { ChannelTiming } from '../timing.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../../spec/memory.js';
 import { FrFcfs } from './frfcfs.js';
 import { OldestReady } from './oldestReady.js';
 
@@ -70,10 +71,9 @@ export const SCHEDULERS = {
     description: 'first come, first served: only the oldest request of the queue is considered',
     create: (ctx) => new OldestReady(ctx, true),
   },
-} as const satisfies Record<string, SchedulerEntry>;
+} as const satisfies Record<SchedulerName, SchedulerEntry>;
 
-export type SchedulerName = keyof typeof SCHEDULERS;
-export const SCHEDULER_NAMES = Object.keys(SCHEDULERS) as [SchedulerName, ...SchedulerName[]];
+export { SCHEDULER_NAMES, type SchedulerName };
 
 export function createScheduler(ctx: SchedulerContext, settings: SchedulerSettings): Scheduler {
   return SCHEDULERS[settings.scheduler].create(ctx, settings);

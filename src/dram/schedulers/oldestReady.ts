@@ -8,7 +8,7 @@
  * a cycle for the data bus, which re-opens the row; with refresh on, a stream then needs about 50%
  * more activations). With `headOnly`, FCFS: only the oldest request is considered.
  */
-import { COMMAND_ID } from '../commands.js';
+import { COMMAND_ID } from '../../spec/commands.js';
 import type { RequestQueue } from '../requestQueue.js';
 import { CLOSED as CLOSED_ROW } from '../timing.js';
 import type { Scheduler, SchedulerContext } from './index.js';

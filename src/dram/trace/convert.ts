@@ -1,5 +1,5 @@
 /** Small helpers around Trace: object views, building from objects, and address checks. */
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 import { MAX_TRACE_ADDRESS, NO_ARRIVAL, type Trace, type TraceFormat, type TraceRequest } from './types.js';
 
 /** Largest byte address in the trace, or -1 for an empty trace. */

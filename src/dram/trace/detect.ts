@@ -3,7 +3,7 @@
  * distinct shape (R/W first, LD/ST first or R/W second, READ/WRITE second), so one line usually
  * settles it; the first few are checked so a file mixing formats fails here with a clear message.
  */
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 import { looksLikeDramsim3 } from './dramsim3.js';
 import { looksLikePimsim } from './pimsim.js';
 import { looksLikeRamulator } from './ramulator.js';

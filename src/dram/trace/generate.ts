@@ -3,7 +3,7 @@
  * files. All randomness comes from a seeded mulberry32: the same arguments give the same trace.
  * Addresses are byte addresses; every generated trace is read-only unless said otherwise.
  */
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 import { mulberry32 } from '../../util/rng.js';
 import { MAX_TRACE_ADDRESS, NO_ARRIVAL, type Trace } from './types.js';
 

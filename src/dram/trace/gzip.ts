@@ -3,7 +3,7 @@
  * whatever the file is called, and inflated with node:zlib before parsing.
  */
 import { gunzipSync } from 'node:zlib';
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;

@@ -1,6 +1,6 @@
 /** Reading traces: bytes or text -> Trace, with the format named or detected. */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 import { quote } from '../../spec/quote.js';
 import { detectFormat } from './detect.js';
 import { gunzipTrace, isGzip } from './gzip.js';

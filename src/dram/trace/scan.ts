@@ -3,7 +3,7 @@
  * no regexes): a 10^6-line trace is one pass of byte compares. Each format supplies a LineParser
  * that reads the tokens of one line; this module handles lines, comments, ordering and errors.
  */
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 import { quote } from '../../spec/quote.js';
 import { ACCEPTED_SHORT, MAX_TRACE_ADDRESS, NO_ARRIVAL, type Trace, type TraceFormat } from './types.js';
 

@@ -6,7 +6,7 @@
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 import { quote } from '../../spec/quote.js';
 import { fsError } from '../../util/fsError.js';
 import { detectFormat } from './detect.js';

@@ -1,5 +1,5 @@
 /** Writing traces back to text, in any of the formats the readers accept. */
-import { InputError } from '../../spec/errors.js';
+import { InputError } from '../../util/errors.js';
 import { ByteWriter } from './bytes.js';
 import { writeDramsim3Line } from './dramsim3.js';
 import { writePimsimLine } from './pimsim.js';

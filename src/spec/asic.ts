@@ -4,9 +4,9 @@
  * `resolveAsic` turns units ("1 GHz", "32 GB/s") into plain numbers once.
  */
 import { z } from 'zod';
-import { InputError } from '../spec/errors.js';
-import { listPresets, loadPreset, type Override } from '../spec/load.js';
-import { toBytesPerSecond, toHertz } from '../spec/units.js';
+import { InputError } from '../util/errors.js';
+import { listPresets, loadPreset, type Override } from './load.js';
+import { toBytesPerSecond, toHertz } from './units.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
