@@ -40,13 +40,28 @@ export interface ResolvedConfiguration {
  * results, which tests prove). Editing any value in a preset changes it; the order of --set
  * flags does not.
  */
+/**
+ * The model as hashed: the family fields (kvHeads, kvWidth, mlp, position, ropeTheta) are left out
+ * when they hold the GPT defaults, so GPT configuration hashes stay as they were before the fields
+ * existed; any other value is hashed.
+ */
+function modelHashView(m: ModelSpec): Record<string, unknown> {
+  const { kvHeads, kvWidth, mlp, position, ropeTheta, ...rest } = m;
+  return {
+    ...rest,
+    ...(kvHeads !== m.heads ? { kvHeads, kvWidth } : {}),
+    ...(mlp !== 'gelu' ? { mlp } : {}),
+    ...(position !== 'learned' ? { position, ropeTheta } : {}),
+  };
+}
+
 export function configHashOf(c: ResolvedConfiguration): string {
   const { preset: _systemPreset, ...system } = c.system;
   const { preset: _memoryPreset, ...rest } = c.system.memory;
   // The order rules are written in (a preset's own, its command sets', derived) changes nothing.
   const memory = { ...rest, rules: [...rest.rules].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.cycles - b.cycles)) };
   return canonicalHash({
-    model: c.model,
+    model: modelHashView(c.model),
     system: { ...system, memory },
     energy: c.energyTable.preset,
     devices: [...c.devices].sort((a, b) => a.name.localeCompare(b.name)),

@@ -13,7 +13,7 @@ import { PimMachine, type FormatCounts, type PimStats } from './pim/run.js';
 import type { Fidelity } from './pim/sequencer.js';
 import type { Datapath } from './pim/datapath.js';
 import type { CommandSink } from './dram/controller.js';
-import { asicOpsOf } from './energy/index.js';
+import { asicOpsOf } from './mapping/asicOps.js';
 import type { AsicOp } from './asic/latency.js';
 import { BF16_PLAN, parsePrecisionPlan, type PrecisionPlan } from './model/precision.js';
 

@@ -3,11 +3,11 @@
  * `approximationErrors()` is what `pimsim` prints and what the tests hold to the bounds below.
  */
 import { gaussianArray, mulberry32, uniformArray } from '../util/rng.js';
-import { DEFAULT_APPROX, exp32, gelu32, layernorm32, reciprocal32, rsqrt32, softmax32 } from './approx.js';
+import { DEFAULT_APPROX, exp32, gelu32, layernorm32, reciprocal32, rmsnorm32, rope32, rsqrt32, sinCosScalar, siluScalar, softmax32, swiglu32 } from './approx.js';
 import type { ApproxParams } from '../spec/asic.js';
 
 export interface ApproxError {
-  readonly name: 'exp' | 'reciprocal' | 'rsqrt' | 'softmax' | 'gelu' | 'gelu-vs-erf' | 'layernorm';
+  readonly name: 'exp' | 'reciprocal' | 'rsqrt' | 'softmax' | 'gelu' | 'gelu-vs-erf' | 'layernorm' | 'rmsnorm' | 'silu' | 'swiglu' | 'sin-cos' | 'rope';
   /** What the approximation is compared with (computed in float64 on the same float32 inputs). */
   readonly reference: string;
   readonly inputs: string;
@@ -134,6 +134,50 @@ export function approximationErrors(params: ApproxParams = DEFAULT_APPROX, optio
   const lExact = new Float64Array(xl.length);
   for (let r = 0; r < lnRows; r++) layernormExact(xl, r * lnLen, lnLen, 1e-5, lExact);
   add({ name: 'layernorm', reference: 'float64 layernorm (gamma 1, beta 0, eps 1e-5)', inputs: `${lnRows} rows of ${lnLen}, normal, mean in [-2, 2], std in [0.1, 10.1]`, metric: 'absolute', bound: 1e-4 }, layernorm32(xl, { rows: lnRows }, params), lExact);
+
+  const rms = new Float64Array(xl.length);
+  for (let r = 0; r < lnRows; r++) {
+    let ms = 0;
+    for (let i = 0; i < lnLen; i++) ms += xl[r * lnLen + i] ** 2;
+    const rstd = 1 / Math.sqrt(ms / lnLen + 1e-5);
+    for (let i = 0; i < lnLen; i++) rms[r * lnLen + i] = xl[r * lnLen + i] * rstd;
+  }
+  add({ name: 'rmsnorm', reference: 'float64 RMSNorm (gamma 1, eps 1e-5)', inputs: `the layernorm rows above`, metric: 'absolute', bound: 1e-4 }, rmsnorm32(xl, { rows: lnRows }, params), rms);
+
+  const silu = (v: number) => v / (1 + Math.exp(-v));
+  const xsl = uniformArray(rng, samples, -20, 20);
+  add({ name: 'silu', reference: 'x / (1 + Math.exp(-x))', inputs: 'uniform [-20, 20]', metric: 'absolute', bound: 1e-5 }, Float32Array.from(xsl, (v) => siluScalar(v, params)), Array.from(xsl, silu));
+  const up = uniformArray(rng, samples, -4, 4);
+  add({ name: 'swiglu', reference: 'float64 SiLU(gate) x up', inputs: 'gate uniform [-20, 20], up uniform [-4, 4]', metric: 'absolute', bound: 1e-4 }, swiglu32(xsl, up, params), Array.from(xsl, (v, i) => silu(v) * up[i]));
+
+  // sin/cos against float64 of the same float32 angle: the polynomial and reduction error alone.
+  const ang = uniformArray(rng, samples, -8192, 8192);
+  const sc = new Float32Array(2 * samples), scExact = new Float64Array(2 * samples);
+  ang.forEach((a, i) => {
+    const r = sinCosScalar(a);
+    sc[2 * i] = r.sin; sc[2 * i + 1] = r.cos;
+    scExact[2 * i] = Math.sin(a); scExact[2 * i + 1] = Math.cos(a);
+  });
+  add({ name: 'sin-cos', reference: 'Math.sin, Math.cos of the same float32 angle', inputs: 'angles uniform [-8192, 8192]', metric: 'absolute', bound: 1e-6 }, sc, scExact);
+
+  // RoPE end to end against float64 angles position x theta^(-2i/d): includes the float32 angle's rounding.
+  const hd = 128, ropeHeads = 8, theta = 500000;
+  const ropeIn = uniformArray(rng, ropeHeads * hd, -1, 1);
+  const ropeOut: number[] = [], ropeExact: number[] = [];
+  for (const position of [0, 1, 17, 255, 1023, 4095]) {
+    for (const v of rope32(ropeIn, { position, headDim: hd, theta, heads: ropeHeads })) ropeOut.push(v);
+    for (let h = 0; h < ropeHeads; h++) {
+      const row = new Float64Array(hd);
+      for (let i = 0; i < hd / 2; i++) {
+        const a = position * theta ** (-(2 * i) / hd);
+        const x = ropeIn[h * hd + i], y = ropeIn[h * hd + i + hd / 2];
+        row[i] = x * Math.cos(a) - y * Math.sin(a);
+        row[i + hd / 2] = x * Math.sin(a) + y * Math.cos(a);
+      }
+      ropeExact.push(...row);
+    }
+  }
+  add({ name: 'rope', reference: 'float64 rotation by float64 angles (includes the float32 angle rounding)', inputs: `${ropeHeads} heads of ${hd}, uniform [-1, 1], theta ${theta}, positions 0..4095`, metric: 'absolute', bound: 1e-3 }, Float32Array.from(ropeOut), ropeExact);
 
   return results;
 }

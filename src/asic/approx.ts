@@ -14,8 +14,17 @@
  * - GELU (tanh form, as GPT-2): 0.5 x (1 + tanh u) = x / (1 + exp(-2u)), u = sqrt(2/pi) (x +
  *   0.044715 x^3), so it reuses exp and reciprocal instead of a separate tanh series.
  * - layernorm: two-pass mean and variance, rstd by rsqrt.
+ * - RMSNorm: one pass for the mean square (adder tree), rstd by rsqrt, x rstd gamma.
+ * - SiLU: x / (1 + exp(-x)) with the same exp and reciprocal; SwiGLU multiplies it by `up`.
+ * - RoPE: inverse frequencies theta^(-2i/d) held as float32 constants (as the Hugging Face model's
+ *   inv_freq buffer); angle = float32(position x invFreq); sin and cos by reduction to |r| <= pi/4
+ *   (k = round(angle 2/pi), three-part pi/2, exact for k < 2^16, i.e. angles below about 1e5) and
+ *   Taylor polynomials of SIN_TERMS and COS_TERMS terms (truncation below 2e-9 on |r| <= pi/4).
+ *   The float32 angle itself is off by up to half an ulp (2.4e-4 at 4096): that error is the same
+ *   in any float32 implementation, the reference included.
  */
 import type { ApproxParams } from '../spec/asic.js';
+import { COS_TERMS, SIN_TERMS } from './costs.js';
 
 /** The parameters of the shipped pim-gpt-asic preset (a test keeps them equal). */
 export const DEFAULT_APPROX: ApproxParams = { expTaylorDegree: 6, reciprocalNewtonIterations: 3, rsqrtNewtonIterations: 2 };
@@ -188,6 +197,114 @@ export function layernorm32(x: Float32Array, options: LayernormOptions = {}, p: 
     for (let i = 0; i < n; i++) {
       const y = f(f(x[base + i] - mean) * rstd);
       out[base + i] = f(f(y * (gamma ? gamma[i] : 1)) + (beta ? beta[i] : 0));
+    }
+  }
+  return out;
+}
+
+/** x / (1 + exp(-x)). */
+export function siluScalar(x: number, p: ApproxParams = DEFAULT_APPROX): number {
+  const xf = f(x);
+  const d = f(1 + expScalar(-xf, p.expTaylorDegree));
+  return f(xf * reciprocalScalar(d, p.reciprocalNewtonIterations));
+}
+
+/** SiLU(gate) x up, element-wise (the SwiGLU MLP's gate product). */
+export function swiglu32(gate: Float32Array, up: Float32Array, p: ApproxParams = DEFAULT_APPROX): Float32Array {
+  if (gate.length !== up.length) throw new Error(`swiglu: gate has ${gate.length} elements, up ${up.length}`);
+  const out = new Float32Array(gate.length);
+  for (let i = 0; i < gate.length; i++) out[i] = f(siluScalar(gate[i], p) * up[i]);
+  return out;
+}
+
+export interface RmsnormOptions {
+  readonly gamma?: Float32Array;
+  readonly eps?: number;
+  readonly rows?: number;
+}
+
+/** RMSNorm of each row: x / sqrt(mean(x^2) + eps) * gamma, with rsqrt approximated. */
+export function rmsnorm32(x: Float32Array, options: RmsnormOptions = {}, p: ApproxParams = DEFAULT_APPROX): Float32Array {
+  const rows = options.rows ?? 1;
+  const n = rowLength(x, rows, 'rmsnorm');
+  const { gamma } = options;
+  if (gamma && gamma.length !== n) throw new Error(`rmsnorm: gamma must have ${n} elements`);
+  const eps = f(options.eps ?? 1e-5);
+  const invN = f(1 / n);
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    for (let i = 0; i < n; i++) out[base + i] = f(x[base + i] * x[base + i]);
+    const rstd = rsqrtScalar(f(f(treeSum(out, base, n) * invN) + eps), p.rsqrtNewtonIterations);
+    for (let i = 0; i < n; i++) out[base + i] = f(f(x[base + i] * rstd) * (gamma ? gamma[i] : 1));
+  }
+  return out;
+}
+
+const TWO_OVER_PI = f(2 / Math.PI);
+// pi/2 in three float32 parts; PIO2_1 has 8 significant bits, so k x PIO2_1 is exact for k < 2^16.
+const PIO2_1 = f(1.5703125);
+const PIO2_2 = f(Math.PI / 2 - 1.5703125);
+const PIO2_3 = f(Math.PI / 2 - 1.5703125 - PIO2_2);
+const SIN_C = Float32Array.from({ length: SIN_TERMS }, (_, i) => ((-1) ** i) / factorial(2 * i + 1));
+const COS_C = Float32Array.from({ length: COS_TERMS }, (_, i) => ((-1) ** i) / factorial(2 * i));
+function factorial(n: number): number {
+  let r = 1;
+  for (let i = 2; i <= n; i++) r *= i;
+  return r;
+}
+
+/** sin and cos of a float32 angle by quadrant reduction and Taylor polynomials. */
+export function sinCosScalar(angle: number): { sin: number; cos: number } {
+  const a = f(angle);
+  const k = Math.round(f(a * TWO_OVER_PI));
+  const r = f(f(f(a - f(k * PIO2_1)) - f(k * PIO2_2)) - f(k * PIO2_3));
+  const r2 = f(r * r);
+  let ps = SIN_C[SIN_TERMS - 1];
+  for (let i = SIN_TERMS - 2; i >= 0; i--) ps = f(f(ps * r2) + SIN_C[i]);
+  const sr = f(ps * r);
+  let pc = COS_C[COS_TERMS - 1];
+  for (let i = COS_TERMS - 2; i >= 0; i--) pc = f(f(pc * r2) + COS_C[i]);
+  switch (((k % 4) + 4) % 4) {
+    case 0: return { sin: sr, cos: pc };
+    case 1: return { sin: pc, cos: -sr };
+    case 2: return { sin: -sr, cos: -pc };
+    default: return { sin: -pc, cos: sr };
+  }
+}
+
+/** theta^(-2i/headDim) for i < headDim/2, rounded to float32 (a constant table of the model). */
+export function ropeInverseFrequencies(headDim: number, theta: number): Float32Array {
+  return Float32Array.from({ length: headDim / 2 }, (_, i) => theta ** (-(2 * i) / headDim));
+}
+
+export interface RopeOptions {
+  readonly position: number;
+  readonly headDim: number;
+  readonly theta: number;
+  /** Head vectors rotated from the start of x (q heads then k heads); the rest is copied. */
+  readonly heads: number;
+}
+
+/** Rotate pairs (i, i + headDim/2) of each of the first `heads` head vectors of x ("rotate_half"). */
+export function rope32(x: Float32Array, o: RopeOptions): Float32Array {
+  const hd = o.headDim, half = hd / 2;
+  if (!Number.isInteger(half) || half < 1) throw new Error(`rope: head dim ${hd} must be even`);
+  if (o.heads * hd > x.length) throw new Error(`rope: ${o.heads} heads of ${hd} exceed the ${x.length}-element vector`);
+  const inv = ropeInverseFrequencies(hd, o.theta);
+  const sin = new Float32Array(half), cos = new Float32Array(half);
+  for (let i = 0; i < half; i++) {
+    const sc = sinCosScalar(f(o.position * inv[i]));
+    sin[i] = sc.sin;
+    cos[i] = sc.cos;
+  }
+  const out = Float32Array.from(x);
+  for (let h = 0; h < o.heads; h++) {
+    const b = h * hd;
+    for (let i = 0; i < half; i++) {
+      const a = x[b + i], c = x[b + i + half];
+      out[b + i] = f(f(a * cos[i]) - f(c * sin[i]));
+      out[b + i + half] = f(f(a * sin[i]) + f(c * cos[i]));
     }
   }
   return out;

@@ -14,7 +14,18 @@ export interface ApproxStages {
   readonly rsqrt: number;
   /** GELU as x / (1 + exp(-2u)), u = c (x + 0.044715 x^3): polynomial, exp, add, reciprocal, multiply. */
   readonly gelu: number;
+  /** SiLU as x / (1 + exp(-x)): negate, exp, add, reciprocal, multiply. */
+  readonly silu: number;
+  /**
+   * sin and cos of one angle: angle = position x invFreq, quadrant k = round(angle x 2/pi), three
+   * Cody-Waite steps to r, r^2, a sine and a cosine Taylor polynomial by Horner, quadrant select.
+   */
+  readonly sinCos: number;
 }
+
+/** Terms of the sine polynomial r (1 - r^2/3! + ...) and of the cosine polynomial on |r| <= pi/4 (fixed; approx.ts). */
+export const SIN_TERMS = 5;
+export const COS_TERMS = 6;
 
 export function approxStages(p: ApproxParams): ApproxStages {
   const exp = 1 + 2 + p.expTaylorDegree + 1;
@@ -22,5 +33,8 @@ export function approxStages(p: ApproxParams): ApproxStages {
   const rsqrt = 2 + 3 * p.rsqrtNewtonIterations;
   // x^2; a x^2 + 1; times x; times -2c  -> -2u, then exp, 1 + e, reciprocal, times x.
   const gelu = 4 + exp + 1 + reciprocal + 1;
-  return { exp, reciprocal, rsqrt, gelu };
+  const silu = 1 + exp + 1 + reciprocal + 1;
+  // angle, k, three reduction steps, r^2, sine Horner (terms - 1) + times r, cosine Horner (terms - 1), select.
+  const sinCos = 1 + 1 + 3 + 1 + SIN_TERMS + (COS_TERMS - 1) + 1;
+  return { exp, reciprocal, rsqrt, gelu, silu, sinCos };
 }

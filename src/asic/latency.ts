@@ -11,7 +11,7 @@
  * adder-tree stages. All counts are integers, so latency is exact in ASIC cycles.
  */
 import { InputError } from '../util/errors.js';
-import type { VectorOp } from '../model/ops.js';
+import type { AsicVectorKind } from '../model/ops.js';
 import { approxStages } from './costs.js';
 import type { AsicSpec, UnitName } from '../spec/asic.js';
 
@@ -20,8 +20,8 @@ export interface ReduceOp {
   readonly kind: 'reduce';
   readonly elements: number;
 }
-/** A VectorOp (name and layer not needed) or a partial-sum reduction. */
-export type AsicOp = Pick<VectorOp, 'kind' | 'elements' | 'rows'> | ReduceOp;
+/** A graph vector op (kind, elements, rows; rope's rows are head vectors) or a partial-sum reduction. */
+export type AsicOp = { readonly kind: AsicVectorKind; readonly elements: number; readonly rows: number } | ReduceOp;
 
 /** Bytes per element the ASIC holds in SRAM: it computes in float32 (assumed; see approx.ts). */
 export const ASIC_ELEMENT_BYTES = 4;
@@ -53,6 +53,22 @@ export function asicPasses(op: AsicOp, asic: AsicSpec): AsicPass[] {
       return [{ what: 'add', unit: 'add', rows, perRow, stages: 1, reduces: false }];
     case 'gelu':
       return [{ what: 'gelu', unit: 'gelu', rows, perRow, stages: s.gelu, reduces: false }];
+    // SwiGLU and RoPE run on the GELU unit, the ASIC's element-wise function unit (assumed: PIM-GPT has neither).
+    case 'swiglu':
+      return [{ what: 'silu(gate) x up', unit: 'gelu', rows, perRow, stages: s.silu + 1, reduces: false }];
+    case 'rope':
+      if (perRow % 2 !== 0) throw new InputError(`rope: head dim ${perRow} must be even`);
+      // One sin/cos per frequency, shared by every head of the token; then each pair rotated.
+      return [
+        { what: 'sin, cos of position x inverse frequency', unit: 'gelu', rows: 1, perRow: perRow / 2, stages: s.sinCos, reduces: false },
+        { what: 'rotate pairs (x cos - y sin, x sin + y cos)', unit: 'gelu', rows, perRow, stages: 2, reduces: false },
+      ];
+    case 'rmsnorm':
+      return [
+        { what: 'sum x^2', unit: 'layernorm', rows, perRow, stages: 1, reduces: true },
+        { what: '1 / sqrt(sum / n + eps)', unit: 'special', rows: 1, perRow: rows, stages: 1 + s.rsqrt, reduces: false },
+        { what: 'x rstd gamma', unit: 'layernorm', rows, perRow, stages: 2, reduces: false },
+      ];
     case 'softmax':
       return [
         { what: 'max', unit: 'softmax', rows, perRow, stages: 1, reduces: true },

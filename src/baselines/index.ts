@@ -4,4 +4,4 @@ export { type BaselineFormat, type LowBitStorage, type StoredFormat } from './op
 export { type BaselineOptions, type BaselineResult, type LayerTiming, type OpTiming, type Tier, TIER_NAMES, TIERS, baselineDecode } from './tiers.js';
 export { gemvBandwidthBound, idealGpuWithBandwidth } from './bound.js';
 export { CALIBRATION_POINTS, CALIBRATION_TOLERANCE, type CalibrationPoint } from './calibration.js';
-export { type HostBackend, type HostModelShape, type HostOptions, type HostResult, measureHostDecode } from './host.js';
+export { type HostBackend, type HostOptions, type HostResult, measureHostDecode } from './host.js';

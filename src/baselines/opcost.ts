@@ -55,11 +55,16 @@ export function computeClass(format: StoredFormat, device: DeviceSpec): ComputeC
 
 /**
  * Arithmetic per element of the ASIC-side vector ops (assumed counts; these ops are a rounding
- * error next to the GEMVs): layernorm = mean, variance, normalise, scale, shift; GELU = tanh form.
+ * error next to the GEMVs): layernorm = mean, variance, normalise, scale, shift; RMSNorm = square,
+ * sum, scale, gain; GELU = tanh form; SwiGLU = sigmoid (as GELU's cost), times x, times up; RoPE =
+ * two multiplies and an add per element (sin/cos tables are read, not computed).
  */
-const VECTOR_FLOPS_PER_ELEMENT = { layernorm: 8, softmax: 5, gelu: 8, residual: 1 } as const;
-/** Vectors read and written per element: layernorm also reads gamma and beta; residual reads two. */
-const VECTOR_ACCESSES_PER_ELEMENT = { layernorm: 4, softmax: 2, gelu: 2, residual: 3 } as const;
+const VECTOR_FLOPS_PER_ELEMENT = { layernorm: 8, rmsnorm: 4, softmax: 5, gelu: 8, swiglu: 9, residual: 1, rope: 3 } as const;
+/**
+ * Vectors read and written per element: layernorm also reads gamma and beta, RMSNorm gamma;
+ * residual and SwiGLU read two; RoPE reads x and a cos or sin table entry and writes x.
+ */
+const VECTOR_ACCESSES_PER_ELEMENT = { layernorm: 4, rmsnorm: 3, softmax: 2, gelu: 2, swiglu: 3, residual: 3, rope: 3 } as const;
 
 export interface OpWork {
   readonly name: string;
@@ -103,27 +108,31 @@ export function opWork(op: Op, device: DeviceSpec, choice: FormatChoice): OpWork
     case 'attn-score':
     case 'attn-context': {
       const f = storedFormat(op.precision, device, choice);
-      const cache = op.heads * op.headDim * op.context;
+      // Each K/V head is read once and serves its query-head group (grouped-query attention).
+      const cache = op.kvHeads * op.headDim * op.context;
       // score: q in, scores out; context: probabilities in, head outputs out.
       const vectors = op.heads * (op.headDim + op.context);
       return done({
         weightBytes: 0,
         kvBytes: cache * STORED_BYTES[f],
         activationBytes: vectors * act,
-        flops: 2 * cache,
+        flops: 2 * op.heads * op.headDim * op.context,
         computeClass: computeClass(f, device),
         storedFormat: f,
       });
     }
     case 'kv-write': {
       const f = storedFormat(op.precision, device, choice);
-      const elements = 2 * op.heads * op.headDim;
+      const elements = 2 * op.kvHeads * op.headDim;
       return done({ weightBytes: 0, kvBytes: elements * STORED_BYTES[f], activationBytes: 0, flops: 0, computeClass: computeClass(f, device), storedFormat: f });
     }
     case 'layernorm':
+    case 'rmsnorm':
     case 'softmax':
     case 'gelu':
+    case 'swiglu':
     case 'residual':
+    case 'rope':
       return done({
         weightBytes: 0,
         kvBytes: 0,

@@ -39,7 +39,7 @@ export function register(program: Command): void {
     if (o.out) checkOutputFile(o.out, '--out');
     const { prompt, tokens, precision } = o;
     const system = o.system ?? defaultSystemFor(precision);
-    if (o.functional) return functional({ model: o.model, system, prompt, tokens, seed: o.seed, systemSets: o.set, modelSets: o.modelSet, json: o.json });
+    if (o.functional) return functional({ model: o.model, system, prompt, tokens, seed: o.seed, systemSets: o.set, modelSets: o.modelSet, json: o.json, out: o.out });
     const bar = o.progress ? new SingleBar({ format: 'simulating {bar} {value}/{total} tokens | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic) : undefined;
     bar?.start(prompt + tokens, 0);
     let result: SimulationResult;
@@ -84,7 +84,7 @@ export function printSummary(r: SimulationResult): void {
 }
 
 /** --functional: the simulated datapath against a float32 reference, step by step. */
-async function functional(o: { model: string; system: string; prompt: number; tokens: number; seed: number; systemSets: string[]; modelSets: string[]; json?: boolean }): Promise<void> {
+async function functional(o: { model: string; system: string; prompt: number; tokens: number; seed: number; systemSets: string[]; modelSets: string[]; json?: boolean; out?: string }): Promise<void> {
   const r = await runFunctional({ model: o.model, system: o.system, prompt: o.prompt, tokens: o.tokens, seed: o.seed, systemSets: o.systemSets, modelSets: o.modelSets });
   const same = r.firstDivergence < 0;
   const out = {
@@ -92,6 +92,8 @@ async function functional(o: { model: string; system: string; prompt: number; to
     maxRelError: r.maxRelError, greedyTokensMatch: same, firstDivergence: r.firstDivergence,
     tokens: r.tokens, steps: r.steps, meanTokenNs: r.simulation.tokens.reduce((a, t) => a + t.latencyNs, 0) / r.simulation.tokens.length,
   };
+  // The functional document (not a simulation result: it carries the comparison, not energy or baselines).
+  if (o.out) writeFileAtomic(o.out, JSON.stringify({ kind: 'pimsim-functional', ...out }, null, 2) + '\n');
   if (o.json) return printJson(out);
   printTable([
     ['functional run', `${out.model} on ${out.system}, seeded random BF16 weights (seed ${o.seed})`],
@@ -100,4 +102,5 @@ async function functional(o: { model: string; system: string; prompt: number; to
     ['greedy tokens', same ? `identical for all ${r.tokens.simulated.length} positions` : `diverge at position ${r.firstDivergence}`],
     ['simulated tokens', r.tokens.simulated.join(' ')],
   ]);
+  if (o.out) process.stdout.write(`wrote ${o.out}\n`);
 }

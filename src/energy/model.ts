@@ -12,7 +12,6 @@ import type { AsicOp } from '../asic/latency.js';
 import type { CommandName } from '../spec/commands.js';
 import type { FormatCounts, PimStats } from '../pim/run.js';
 import { PRECISIONS } from '../spec/formats.js';
-import type { Program } from '../pim/program.js';
 import { PACK_FORMATS, type PackFormat } from '../quant/pack.js';
 import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
@@ -68,15 +67,8 @@ export interface EnergyOptions {
 
 const BACKGROUND_NOTE = 'DRAM active standby is charged for the mac, activate, readout, load and mode-switch time of breakdownNs, precharge standby for the rest (PimStats has no row-open time yet); rows left open while a channel waits count as precharged.';
 
-/** The ASIC ops of a program, for EnergyOptions.asicOps. */
-export function asicOpsOf(program: Program): AsicOp[] {
-  const ops: AsicOp[] = [];
-  for (const ins of program.instructions) {
-    if (ins.op !== 'ASIC') continue;
-    ops.push(ins.asicKind === 'reduce' ? { kind: 'reduce', elements: ins.elements } : { kind: ins.asicKind!, elements: ins.elements, rows: ins.rows });
-  }
-  return ops;
-}
+/** The ASIC ops of a program (the lowering lives with the mapping; re-exported for callers). */
+export { asicOpsOf } from '../mapping/asicOps.js';
 
 function count(stats: PimStats, names: readonly CommandName[]): number {
   return names.reduce((a, n) => a + (stats.commands[n] ?? 0), 0);

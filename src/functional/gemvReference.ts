@@ -1,6 +1,6 @@
 /** The float32 reference GEMV from TensorFlow.js, and the error metric reported against it. */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../baselines/host.js';
+import { selectBackend } from '../util/tfBackend.js';
 
 /** y = W x in float32 on a TensorFlow.js backend (wasm; tfjs-node if installed; else cpu). */
 export async function tfjsGemv(w: Float32Array, x: Float32Array, rows: number, cols: number): Promise<{ y: Float32Array; backend: string }> {

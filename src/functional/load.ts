@@ -3,28 +3,29 @@
  * per-token host work around each decode-step program: the embedding in ('embed' = wte[token] +
  * wpe[position]) and greedy decoding out (argmax of 'logits').
  *
- * Host vector names are the token program's (src/mapping/token.ts): per layer `L{l}.ln1.g/b`,
- * `L{l}.qkv.bias`, `L{l}.attn.bias`, `L{l}.ln2.g/b`, `L{l}.up.bias`, `L{l}.down.bias`; then
- * `final.ln.g/b`; input 'embed', output 'logits'.
+ * Host vector names are the token program's (src/mapping/token.ts), i.e. the graph's op names:
+ * `<gemv>.bias` for each GEMV with a bias, `<norm>.g` (and `<norm>.b` for layernorm) for each norm;
+ * input 'embed', output 'logits'.
  */
 import { InputError } from '../util/errors.js';
 import type { Datapath } from '../pim/datapath.js';
 import type { ModelLayout } from '../mapping/layout.js';
 import { loadGemvWeights } from '../mapping/gemv.js';
-import { foldAttentionScale, LAYER_ROLES, type GptWeights, type LayerRole } from './weights.js';
+import { layerRoles } from '../model/block.js';
+import { opsPerToken } from '../model/decode.js';
+import { foldAttentionScale, normParams, type GptWeights, type LayerRole } from './weights.js';
 
-/** The token program's bias vector name per role. */
-const BIAS_NAME: Readonly<Record<LayerRole, string>> = { qkv: 'qkv.bias', 'attn-out': 'attn.bias', 'ffn-up': 'up.bias', 'ffn-down': 'down.bias' };
-
-/** The model's parameters as host vectors (name -> values): biases, layernorm gains and shifts. */
+/** The model's parameters as host vectors (name -> values), named by the graph's ops: biases, norm gains and shifts. */
 export function parameterVectors(weights: GptWeights): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
-  weights.layers.forEach((l, i) => {
-    const L = `L${i}`;
-    out.set(`${L}.ln1.g`, l.ln1Gain).set(`${L}.ln1.b`, l.ln1Bias).set(`${L}.ln2.g`, l.ln2Gain).set(`${L}.ln2.b`, l.ln2Bias);
-    if (weights.model.bias) for (const role of LAYER_ROLES) out.set(`${L}.${BIAS_NAME[role]}`, l.b[role]);
-  });
-  out.set('final.ln.g', weights.lnFGain).set('final.ln.b', weights.lnFBias);
+  for (const op of opsPerToken(weights.model, { position: 0 })) {
+    if (op.kind === 'gemv' && op.bias) out.set(`${op.name}.bias`, weights.layers[op.layer].b[op.role as LayerRole]!);
+    if (op.kind === 'layernorm' || op.kind === 'rmsnorm') {
+      const p = normParams(weights, op);
+      out.set(`${op.name}.g`, p.gain);
+      if (op.kind === 'layernorm') out.set(`${op.name}.b`, p.shift);
+    }
+  }
   return out;
 }
 
@@ -39,19 +40,20 @@ export function loadModelWeights(datapath: Datapath, layout: ModelLayout, weight
   }
   const w = foldAttentionScale(weights);
   w.layers.forEach((l, i) => {
-    for (const role of LAYER_ROLES) loadGemvWeights(datapath, system, layout.plans[i][role]!, l.w[role]);
+    for (const role of layerRoles(model)) loadGemvWeights(datapath, system, layout.plans[i][role]!, l.w[role]!);
   });
   loadGemvWeights(datapath, system, layout.plans[model.layers]['lm-head']!, w.lmHead);
   for (const [name, v] of parameterVectors(w)) datapath.setVector(name, v);
 }
 
-/** wte[token] + wpe[position] in float32: the input of layer 0. */
+/** wte[token] (+ wpe[position] with learned positions) in float32: the input of layer 0. */
 export function embed(weights: GptWeights, token: number, position: number): Float32Array {
   const { dModel: d, vocab, context } = weights.model;
   if (!Number.isInteger(token) || token < 0 || token >= vocab) throw new InputError(`token ${token} is outside the vocabulary (0..${vocab - 1})`);
   if (!Number.isInteger(position) || position < 0 || position >= context) throw new InputError(`position ${position} is outside the context (0..${context - 1})`);
   const x = new Float32Array(d);
-  for (let k = 0; k < d; k++) x[k] = weights.wte[token * d + k] + weights.wpe[position * d + k];
+  const learned = weights.model.position === 'learned';
+  for (let k = 0; k < d; k++) x[k] = learned ? weights.wte[token * d + k] + weights.wpe[position * d + k] : weights.wte[token * d + k];
   return x;
 }
 

@@ -17,7 +17,7 @@ import { Datapath } from '../pim/datapath.js';
 import type { Fidelity } from '../pim/sequencer.js';
 import { maxRelError } from './gemvReference.js';
 import { simulate, type Simulation } from '../simulate.js';
-import type { HostBackend } from '../baselines/host.js';
+import type { HostBackend } from '../util/tfBackend.js';
 import { mulberry32 } from '../util/rng.js';
 import { argmax, GreedyHost, loadModelWeights, randomPrompt } from './load.js';
 import { ReferenceModel } from './reference.js';

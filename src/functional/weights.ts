@@ -23,21 +23,22 @@
  */
 import type { GemvRole } from '../model/ops.js';
 import type { ModelSpec } from '../model/spec.js';
-import { weightShape } from '../model/block.js';
+import { layerRoles, weightShape } from '../model/block.js';
 import { gaussianArray, mulberry32 } from '../util/rng.js';
 import { roundToBf16 } from '../quant/bf16.js';
 import { InputError } from '../util/errors.js';
 
-/** The four per-layer linear layers. */
+/** The four per-layer linear layers of a GPT (a SwiGLU model adds ffn-gate: layerRoles(model)). */
 export const LAYER_ROLES = ['qkv', 'attn-out', 'ffn-up', 'ffn-down'] as const satisfies readonly GemvRole[];
-export type LayerRole = (typeof LAYER_ROLES)[number];
+export type LayerRole = Exclude<GemvRole, 'lm-head'>;
 
 export interface LayerWeights {
-  /** Row-major [rows x cols] per weightShape(model, role). */
-  readonly w: Readonly<Record<LayerRole, Float32Array>>;
+  /** Row-major [rows x cols] per weightShape(model, role), for each of layerRoles(model). */
+  readonly w: Readonly<Partial<Record<LayerRole, Float32Array>>>;
   /** One per output row. */
-  readonly b: Readonly<Record<LayerRole, Float32Array>>;
+  readonly b: Readonly<Partial<Record<LayerRole, Float32Array>>>;
   readonly ln1Gain: Float32Array;
+  /** Layernorm shifts (drawn for every model; RMSNorm has none and ignores them). */
   readonly ln1Bias: Float32Array;
   readonly ln2Gain: Float32Array;
   readonly ln2Bias: Float32Array;
@@ -47,7 +48,7 @@ export interface GptWeights {
   readonly model: ModelSpec;
   /** [vocab x dModel]. */
   readonly wte: Float32Array;
-  /** [context x dModel]. */
+  /** [context x dModel] with learned positions; empty with RoPE. */
   readonly wpe: Float32Array;
   readonly layers: readonly LayerWeights[];
   readonly lnFGain: Float32Array;
@@ -93,17 +94,18 @@ export function randomWeights(model: ModelSpec, opts: WeightOptions): GptWeights
   };
   const bias = (n: number) => (model.bias ? normal(n, 0.02) : new Float32Array(n));
   const wte = matrix(model.vocab * d, opts.embeddingStd ?? std);
-  const wpe = matrix(model.context * d, opts.positionStd ?? 0.01);
+  const wpe = model.position === 'learned' ? matrix(model.context * d, opts.positionStd ?? 0.01) : new Float32Array(0);
   const layers: LayerWeights[] = [];
   for (let l = 0; l < model.layers; l++) {
     const w = {} as Record<LayerRole, Float32Array>;
     const b = {} as Record<LayerRole, Float32Array>;
-    for (const role of LAYER_ROLES) {
+    for (const role of layerRoles(model)) {
       const { rows, cols } = weightShape(model, role);
       const residual = role === 'attn-out' || role === 'ffn-down';
-      w[role] = matrix(rows * cols, residual ? std / Math.sqrt(2 * model.layers) : std);
-      // Rows [0, 2 x attnWidth) of the QKV matrix are W_q and W_k.
-      if (role === 'qkv') w[role].set(matrix(2 * model.attnWidth * cols, opts.attentionStd ?? 0.2));
+      const x = matrix(rows * cols, residual ? std / Math.sqrt(2 * model.layers) : std);
+      w[role] = x;
+      // Rows [0, attnWidth + kvWidth) of the QKV matrix are W_q and W_k.
+      if (role === 'qkv') x.set(matrix((model.attnWidth + model.kvWidth) * cols, opts.attentionStd ?? 0.2));
       b[role] = bias(rows);
     }
     layers.push({ w, b, ln1Gain: normal(d, 0.1, 1), ln1Bias: normal(d, 0.02), ln2Gain: normal(d, 0.1, 1), ln2Bias: normal(d, 0.02) });
@@ -120,9 +122,9 @@ export function foldAttentionScale(weights: GptWeights): GptWeights {
   const scale = 1 / Math.sqrt(m.headDim);
   const qElems = m.attnWidth * m.dModel; // the first attnWidth rows of the [3W x d] matrix
   const layers = weights.layers.map((l) => {
-    const qkv = Float32Array.from(l.w.qkv);
+    const qkv = Float32Array.from(l.w.qkv!);
     for (let i = 0; i < qElems; i++) qkv[i] *= scale;
-    const qkvBias = Float32Array.from(l.b.qkv);
+    const qkvBias = Float32Array.from(l.b.qkv!);
     for (let i = 0; i < m.attnWidth; i++) qkvBias[i] *= scale;
     return { ...l, w: { ...l.w, qkv }, b: { ...l.b, qkv: qkvBias } };
   });
@@ -176,8 +178,9 @@ export function plantCycle(weights: GptWeights, opts: PlantOptions): { weights: 
   const cycle = perm.slice(0, n);
   const keyGain = opts.keyGain ?? 1, threshold = opts.threshold ?? 4, valueGain = opts.valueGain ?? 3;
   const l = weights.layers[layer];
-  const up = Float32Array.from(l.w['ffn-up']), upBias = Float32Array.from(l.b['ffn-up']);
-  const down = Float32Array.from(l.w['ffn-down']);
+  if (m.mlp !== 'gelu') throw new InputError('plantCycle plants its table in a GELU MLP');
+  const up = Float32Array.from(l.w['ffn-up']!), upBias = Float32Array.from(l.b['ffn-up']!);
+  const down = Float32Array.from(l.w['ffn-down']!);
   // A matching key sees about sqrt(d) x cos(stream, embedding); take cos ~ 0.9 for the activation estimate.
   const fired = keyGain * (0.9 * Math.sqrt(d) - threshold);
   for (let j = 0; j < n; j++) {
@@ -191,4 +194,13 @@ export function plantCycle(weights: GptWeights, opts: PlantOptions): { weights: 
   }
   const layers = weights.layers.map((x, i) => (i === layer ? { ...x, w: { ...x.w, 'ffn-up': up, 'ffn-down': down }, b: { ...x.b, 'ffn-up': upBias } } : x));
   return { weights: { ...weights, layers }, cycle };
+}
+
+/** A norm op's gain and shift: the graph names them ln1 and ln2 per layer, and final.ln. */
+export function normParams(weights: GptWeights, op: { readonly name: string; readonly layer: number }): { gain: Float32Array; shift: Float32Array } {
+  if (op.layer < 0) return { gain: weights.lnFGain, shift: weights.lnFBias };
+  const l = weights.layers[op.layer];
+  if (op.name.endsWith('.ln1')) return { gain: l.ln1Gain, shift: l.ln1Bias };
+  if (op.name.endsWith('.ln2')) return { gain: l.ln2Gain, shift: l.ln2Bias };
+  throw new Error(`no norm parameters for op ${op.name}`);
 }

@@ -4,7 +4,10 @@
  * address; the bank and channel come from the GEMV plan or the head).
  *
  * KV cache (the paper's scheme): K row-major, V column-major.
- * - Head h lives on channel h mod C (heads concatenated on a channel fill its rows).
+ * - K/V head g lives on channel g mod C (heads concatenated on a channel fill its rows); with
+ *   grouped-query attention (kvHeads < heads) a K/V head is stored once, and its query heads
+ *   h = g x group .. (g + 1) x group - 1 run their QK^T and S.V on its channel, each reading it
+ *   (a MAC has one global-buffer operand per column, so query heads cannot share a column read).
  * - K: token t goes to bank t mod 16 of its head's channel; each bank row holds the keys of
  *   several tokens, one per segment of headDim / 16 columns, so QK^T is a MAC block whose readout
  *   after each segment returns 16 scores (one per bank).
@@ -20,8 +23,9 @@ import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { ModelSpec } from '../model/spec.js';
 import type { GemvRole } from '../model/ops.js';
-import { weightShape } from '../model/block.js';
+import { layerRoles, weightShape } from '../model/block.js';
 import { densestChunks, planGemv, type GemvPlan } from './gemv.js';
+import { fitAdvice } from './fit.js';
 import { BF16_PLAN, precisionFor, type PrecisionPlan } from '../model/precision.js';
 
 export interface KvLayout {
@@ -53,12 +57,14 @@ export interface ModelLayout {
   readonly kv: readonly KvLayout[];
   /** Rows used in every bank. */
   readonly rowsUsed: number;
-  /** Channel of head h. */
+  /** K/V head that query head h reads. */
+  kvHeadOf(h: number): number;
+  /** Channel of query head h (its K/V head's). */
   channelOf(h: number): number;
-  /** K position of token t of head h: bank (flat), row, first column. */
-  kPlace(layer: number, h: number, t: number): { channel: number; bank: number; row: number; col: number };
-  /** First V^T row of head h for context chunk `chunk` (rows for d = 16k + b follow, k = 0..). */
-  vRow(layer: number, h: number, chunk: number): number;
+  /** K position of token t of K/V head g: bank (flat), row, first column. */
+  kPlace(layer: number, g: number, t: number): { channel: number; bank: number; row: number; col: number };
+  /** First V^T row of K/V head g for context chunk `chunk` (rows for d = 16k + b follow, k = 0..). */
+  vRow(layer: number, g: number, chunk: number): number;
 }
 
 export type Packing = 'fast' | 'dense';
@@ -69,7 +75,24 @@ export type Packing = 'fast' | 'dense';
  */
 export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Packing, precision: PrecisionPlan = BF16_PLAN): ModelLayout & { packing: Packing } {
   const plan = pimPrecisionPlan(precision);
-  for (const role of ['qkv', 'attn-out', 'ffn-up', 'ffn-down', 'lm-head', 'attention'] as const) {
+  try {
+    return layoutOnce(model, system, packing, plan);
+  } catch (e) {
+    if (!(e instanceof InputError) || !/does not fit|needs \d+ rows/.test(e.message)) throw e;
+    const fits = (s: SystemSpec) => {
+      try {
+        layoutOnce(model, s, undefined, plan);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    throw new InputError(`${e.message}\n${fitAdvice(model, system, plan, fits)}`);
+  }
+}
+
+function layoutOnce(model: ModelSpec, system: SystemSpec, packing: Packing | undefined, plan: PrecisionPlan): ModelLayout & { packing: Packing } {
+  for (const role of [...layerRoles(model), 'lm-head', 'attention'] as const) {
     const p = precisionFor(plan, role);
     if (!system.pu.formats.includes(p)) {
       throw new InputError(`precision ${p} for ${role}: the ${system.name} PUs support ${system.pu.formats.join(', ')}; use a system with low-bit PUs (e.g. --system pim-gpt-lowbit) or a per-role override such as ${role}=bf16`);
@@ -119,7 +142,7 @@ function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision
   const kv: KvLayout[] = [];
   const headCols = Math.ceil(model.headDim / e);
   if (headCols > m.burstsPerRow) throw new InputError(`head size ${model.headDim} does not fit a ${m.burstsPerRow}-column row`);
-  const headsPerChannel = Math.ceil(model.heads / C);
+  const headsPerChannel = Math.ceil(model.kvHeads / C);
   const kSegments = Math.floor(Math.min(m.burstsPerRow, system.globalBufferBytes / m.accessBytes) / headCols);
   const kRowsPerHead = Math.ceil(Math.ceil(model.context / banks) / kSegments);
   const rowElems = m.burstsPerRow * e;
@@ -127,9 +150,10 @@ function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision
   const tokensPerChunk = Math.min(rowElems, gbElems);
   const vChunks = Math.ceil(model.context / tokensPerChunk);
   const vRowsPerHead = Math.ceil(model.headDim / banks);
+  const group = model.heads / model.kvHeads;
   for (let l = 0; l < model.layers; l++) {
     const p: Partial<Record<GemvRole, GemvPlan>> = {};
-    for (const role of ['qkv', 'attn-out', 'ffn-up', 'ffn-down'] as const) {
+    for (const role of layerRoles(model)) {
       const { rows, cols } = weightShape(model, role);
       const f = precisionFor(precision, role);
       p[role] = planGemv(system, rows, cols, { rowBase: row, precision: f, chunks: packing === 'dense' ? densestChunks(system, rows, cols, f, slack) : undefined });
@@ -152,7 +176,8 @@ function place(model: ModelSpec, system: SystemSpec, packing: Packing, precision
   }
   return {
     model, system, precision, plans, kv, rowsUsed: row,
-    channelOf: (h) => h % C,
+    kvHeadOf: (h) => Math.floor(h / group),
+    channelOf: (h) => Math.floor(h / group) % C,
     kPlace(layer, h, t) {
       const k = kv[layer];
       const slot = Math.floor(t / banks);

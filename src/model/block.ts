@@ -1,8 +1,8 @@
 /**
- * Shaped operators for writing a GPT decode step so it reads like the model (STYLE item 8).
+ * Shaped operators for writing a decoder step so it reads like the model (STYLE item 8).
  * Each operator takes the vectors it consumes, checks their lengths against the model, appends
- * one Op and returns the vector it produces. A length mismatch is a bug in the block, not bad user
- * input, so it throws a plain Error.
+ * one Op (with its inputs) and returns the vector it produces. A length mismatch is a bug in the
+ * block, not bad user input, so it throws a plain Error.
  */
 import type { ModelSpec } from './spec.js';
 import type { GemvRole, Op, Precision } from './ops.js';
@@ -14,13 +14,17 @@ export interface Vec {
   readonly length: number;
 }
 
-/** The weight matrix of each linear layer as [rows, cols] (rows = outputs). */
+/**
+ * The weight matrix of each linear layer as [rows, cols] (rows = outputs). The fused QKV matrix
+ * has rows [q; k; v]: attnWidth query rows, then kvWidth rows each for K and V.
+ */
 export function weightShape(m: ModelSpec, role: GemvRole): { rows: number; cols: number } {
   switch (role) {
     case 'qkv':
-      return { rows: 3 * m.attnWidth, cols: m.dModel };
+      return { rows: m.attnWidth + 2 * m.kvWidth, cols: m.dModel };
     case 'attn-out':
       return { rows: m.dModel, cols: m.attnWidth };
+    case 'ffn-gate':
     case 'ffn-up':
       return { rows: m.dFF, cols: m.dModel };
     case 'ffn-down':
@@ -28,6 +32,11 @@ export function weightShape(m: ModelSpec, role: GemvRole): { rows: number; cols:
     case 'lm-head':
       return { rows: m.vocab, cols: m.dModel };
   }
+}
+
+/** The linear layers of one decoder layer, in the order the graph runs them. */
+export function layerRoles(m: ModelSpec): Exclude<GemvRole, 'lm-head'>[] {
+  return m.mlp === 'swiglu' ? ['qkv', 'attn-out', 'ffn-gate', 'ffn-up', 'ffn-down'] : ['qkv', 'attn-out', 'ffn-up', 'ffn-down'];
 }
 
 function expectLength(v: Vec, length: number, op: string, what: string): void {
@@ -64,10 +73,11 @@ export class LayerOps {
     return `${this.prefix}.${op}`;
   }
 
-  layernorm(op: string, x: Vec): Vec {
+  /** The model's norm (layernorm or RMSNorm) over the residual stream. */
+  norm(op: string, x: Vec): Vec {
     const name = this.name(op);
     expectLength(x, this.model.dModel, name, 'input');
-    this.sink.push({ kind: 'layernorm', name, layer: this.layer, elements: x.length, rows: 1 });
+    this.sink.push({ kind: this.model.norm, name, layer: this.layer, inputs: [x.from], elements: x.length, rows: 1 });
     return { from: name, length: x.length };
   }
 
@@ -77,32 +87,36 @@ export class LayerOps {
     const { rows, cols } = weightShape(this.model, role);
     expectLength(x, cols, name, 'input');
     const bias = role !== 'lm-head' && this.model.bias;
-    this.sink.push({ kind: 'gemv', name, layer: this.layer, role, rows, cols, precision: precisionFor(this.plan, role), gelu: false, bias });
+    this.sink.push({ kind: 'gemv', name, layer: this.layer, inputs: [x.from], role, rows, cols, precision: precisionFor(this.plan, role), gelu: false, bias });
     return { from: name, length: rows };
   }
 
-  /** The fused QKV output split into its three parts (no op: the parts are address ranges). */
-  splitQkv(qkv: Vec): { q: Vec; k: Vec; v: Vec } {
-    const w = this.model.attnWidth;
-    expectLength(qkv, 3 * w, this.name('split-qkv'), 'fused QKV');
-    return { q: { from: `${qkv.from}[q]`, length: w }, k: { from: `${qkv.from}[k]`, length: w }, v: { from: `${qkv.from}[v]`, length: w } };
+  /** Rotary embedding of q and k inside the QKV vector (same layout out; v untouched). */
+  rope(op: string, qkv: Vec): Vec {
+    const name = this.name(op);
+    const m = this.model;
+    expectLength(qkv, m.attnWidth + 2 * m.kvWidth, name, 'QKV');
+    this.sink.push({
+      kind: 'rope', name, layer: this.layer, inputs: [qkv.from], elements: m.attnWidth + m.kvWidth, rows: m.heads + m.kvHeads,
+      headDim: m.headDim, position: this.position, theta: m.ropeTheta,
+    });
+    return { from: name, length: qkv.length };
   }
 
-  /** Append this token's K and V to the cache. */
-  kvWrite(op: string, k: Vec, v: Vec): void {
+  /** Append this token's K and V (parts of the QKV vector) to the cache. */
+  kvWrite(op: string, qkv: Vec): void {
     const name = this.name(op);
-    const { heads, headDim, attnWidth } = this.model;
-    expectLength(k, attnWidth, name, 'K');
-    expectLength(v, attnWidth, name, 'V');
-    this.sink.push({ kind: 'kv-write', name, layer: this.layer, heads, headDim, position: this.position, precision: this.kvPrecision });
+    const { heads, kvHeads, headDim, attnWidth, kvWidth } = this.model;
+    expectLength(qkv, attnWidth + 2 * kvWidth, name, 'QKV');
+    this.sink.push({ kind: 'kv-write', name, layer: this.layer, inputs: [qkv.from], heads, kvHeads, headDim, position: this.position, precision: this.kvPrecision });
   }
 
-  /** Per head: scores = K q over the cached tokens. Scaling by 1/sqrt(headDim) is folded into W_q. */
-  attnScore(op: string, q: Vec): Vec {
+  /** Per query head: scores = K q over the cached tokens. Scaling by 1/sqrt(headDim) is folded into W_q. */
+  attnScore(op: string, qkv: Vec): Vec {
     const name = this.name(op);
-    const { heads, headDim, attnWidth } = this.model;
-    expectLength(q, attnWidth, name, 'Q');
-    this.sink.push({ kind: 'attn-score', name, layer: this.layer, heads, headDim, context: this.context, precision: this.kvPrecision });
+    const { heads, kvHeads, headDim, attnWidth, kvWidth } = this.model;
+    expectLength(qkv, attnWidth + 2 * kvWidth, name, 'QKV');
+    this.sink.push({ kind: 'attn-score', name, layer: this.layer, inputs: [qkv.from], heads, kvHeads, headDim, context: this.context, precision: this.kvPrecision });
     return { from: name, length: heads * this.context };
   }
 
@@ -111,16 +125,16 @@ export class LayerOps {
     const name = this.name(op);
     const { heads } = this.model;
     expectLength(scores, heads * this.context, name, 'scores');
-    this.sink.push({ kind: 'softmax', name, layer: this.layer, elements: scores.length, rows: heads });
+    this.sink.push({ kind: 'softmax', name, layer: this.layer, inputs: [scores.from], elements: scores.length, rows: heads });
     return { from: name, length: scores.length };
   }
 
-  /** Per head: out = V^T p; the heads concatenate into one attnWidth vector. */
+  /** Per query head: out = V^T p over its K/V head; the heads concatenate into one attnWidth vector. */
   attnContext(op: string, probs: Vec): Vec {
     const name = this.name(op);
-    const { heads, headDim, attnWidth } = this.model;
+    const { heads, kvHeads, headDim, attnWidth } = this.model;
     expectLength(probs, heads * this.context, name, 'probabilities');
-    this.sink.push({ kind: 'attn-context', name, layer: this.layer, heads, headDim, context: this.context, precision: this.kvPrecision });
+    this.sink.push({ kind: 'attn-context', name, layer: this.layer, inputs: [probs.from], heads, kvHeads, headDim, context: this.context, precision: this.kvPrecision });
     return { from: name, length: attnWidth };
   }
 
@@ -128,14 +142,23 @@ export class LayerOps {
     const name = this.name(op);
     expectLength(x, this.model.dModel, name, 'residual stream');
     expectLength(y, this.model.dModel, name, 'branch output');
-    this.sink.push({ kind: 'residual', name, layer: this.layer, elements: x.length, rows: 1 });
+    this.sink.push({ kind: 'residual', name, layer: this.layer, inputs: [x.from, y.from], elements: x.length, rows: 1 });
     return { from: name, length: x.length };
   }
 
   gelu(op: string, x: Vec): Vec {
     const name = this.name(op);
     expectLength(x, this.model.dFF, name, 'FFN hidden');
-    this.sink.push({ kind: 'gelu', name, layer: this.layer, elements: x.length, rows: 1 });
+    this.sink.push({ kind: 'gelu', name, layer: this.layer, inputs: [x.from], elements: x.length, rows: 1 });
     return { from: name, length: x.length };
+  }
+
+  /** SiLU(gate) x up, element-wise. */
+  swiglu(op: string, gate: Vec, up: Vec): Vec {
+    const name = this.name(op);
+    expectLength(gate, this.model.dFF, name, 'gate');
+    expectLength(up, this.model.dFF, name, 'up');
+    this.sink.push({ kind: 'swiglu', name, layer: this.layer, inputs: [gate.from, up.from], elements: gate.length, rows: 1 });
+    return { from: name, length: gate.length };
   }
 }

@@ -9,7 +9,7 @@ import { InputError } from '../util/errors.js';
 import { quote } from '../spec/quote.js';
 import { PRECISIONS, type GemvRole, type Precision } from './ops.js';
 
-export const GEMV_ROLES = ['qkv', 'attn-out', 'ffn-up', 'ffn-down', 'lm-head'] as const satisfies readonly GemvRole[];
+export const GEMV_ROLES = ['qkv', 'attn-out', 'ffn-gate', 'ffn-up', 'ffn-down', 'lm-head'] as const satisfies readonly GemvRole[];
 // Compile-time check that GEMV_ROLES lists every GemvRole.
 type MissingRole = Exclude<GemvRole, (typeof GEMV_ROLES)[number]>;
 const _everyRoleListed: [MissingRole] extends [never] ? true : never = true;

@@ -2,7 +2,7 @@
  * Totals over an op list: bytes moved, arithmetic and ASIC element counts. The GPU/CPU baselines
  * turn these into roofline times; reports print them beside the simulated results.
  */
-import { storageBytes, type GemvRole, type Op, type VectorOp } from './ops.js';
+import { storageBytes, type AsicVectorKind, type GemvRole, type Op } from './ops.js';
 
 /**
  * Biases and layernorm gain/shift stay in full precision ([QUANT]); pimsim stores them as bf16,
@@ -10,7 +10,7 @@ import { storageBytes, type GemvRole, type Op, type VectorOp } from './ops.js';
  */
 export const PARAM_BYTES = 2;
 
-export type AsicKind = VectorOp['kind'];
+export type AsicKind = AsicVectorKind;
 
 export interface OpSummary {
   readonly ops: number;
@@ -22,9 +22,12 @@ export interface OpSummary {
   readonly weightBytesByRole: Readonly<Record<GemvRole, number>>;
   /** Bias vectors read, bf16. */
   readonly biasBytes: number;
-  /** Layernorm gain and shift read, bf16. */
+  /** Norm gains (and layernorm shifts) read, bf16. */
   readonly normBytes: number;
-  /** K and V elements read by attn-score and attn-context, at the KV precision. */
+  /**
+   * K and V elements read by attn-score and attn-context, at the KV precision: each K/V head once
+   * per token (its query-head group shares the read, as a GPU kernel does).
+   */
   readonly kvReadBytes: number;
   /** K and V written for the current token. */
   readonly kvWriteBytes: number;
@@ -42,8 +45,8 @@ export interface OpSummary {
 }
 
 export function summarizeOps(ops: readonly Op[]): OpSummary {
-  const weightBytesByRole: Record<GemvRole, number> = { qkv: 0, 'attn-out': 0, 'ffn-up': 0, 'ffn-down': 0, 'lm-head': 0 };
-  const asicElements: Record<AsicKind, number> = { layernorm: 0, softmax: 0, gelu: 0, residual: 0 };
+  const weightBytesByRole: Record<GemvRole, number> = { qkv: 0, 'attn-out': 0, 'ffn-gate': 0, 'ffn-up': 0, 'ffn-down': 0, 'lm-head': 0 };
+  const asicElements: Record<AsicKind, number> = { layernorm: 0, rmsnorm: 0, softmax: 0, gelu: 0, swiglu: 0, residual: 0, rope: 0 };
   let gemvs = 0;
   let weightElements = 0;
   let weightBytes = 0;
@@ -72,21 +75,23 @@ export function summarizeOps(ops: readonly Op[]): OpSummary {
       }
       case 'attn-score':
       case 'attn-context': {
-        const n = op.heads * op.headDim * op.context;
-        kvReadBytes += storageBytes(n, op.precision);
-        attentionMacs += n;
+        kvReadBytes += storageBytes(op.kvHeads * op.headDim * op.context, op.precision);
+        attentionMacs += op.heads * op.headDim * op.context;
         break;
       }
       case 'kv-write':
-        kvWriteBytes += storageBytes(2 * op.heads * op.headDim, op.precision);
+        kvWriteBytes += storageBytes(2 * op.kvHeads * op.headDim, op.precision);
         break;
       case 'layernorm':
-        normBytes += 2 * op.elements * PARAM_BYTES;
+      case 'rmsnorm':
+        normBytes += (op.kind === 'layernorm' ? 2 : 1) * op.elements * PARAM_BYTES;
         asicElements[op.kind] += op.elements;
         break;
       case 'softmax':
       case 'gelu':
+      case 'swiglu':
       case 'residual':
+      case 'rope':
         asicElements[op.kind] += op.elements;
         break;
     }

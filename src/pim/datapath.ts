@@ -12,7 +12,7 @@ import { macColumn, roundToBf16, toBf16Bits } from '../quant/bf16.js';
 import { InputError } from '../util/errors.js';
 import type { SystemSpec } from '../spec/system.js';
 import type { Instruction } from './program.js';
-import { gelu32, layernorm32, softmax32 } from '../asic/approx.js';
+import { gelu32, layernorm32, rmsnorm32, rope32, softmax32, swiglu32 } from '../asic/approx.js';
 import type { ApproxParams } from '../spec/asic.js';
 import { LowBitDatapath } from './lowbitDatapath.js';
 
@@ -214,6 +214,16 @@ export class Datapath {
         break;
       case 'gelu':
         out = gelu32(x, approx);
+        break;
+      case 'swiglu':
+        out = swiglu32(x.subarray(0, inst.elements), ins[1].subarray(0, inst.elements), approx);
+        break;
+      case 'rope':
+        if (!d.rope) throw new InputError(`rope needs data.rope (position, headDim, theta)`, `instruction "${inst.id}"`);
+        out = rope32(x, { ...d.rope, heads: inst.rows });
+        break;
+      case 'rmsnorm':
+        out = rmsnorm32(x.subarray(0, inst.elements), { rows: inst.rows, gamma: d.gamma ? this.vector(d.gamma, -1, inst) : undefined }, approx);
         break;
       case 'softmax':
         out = softmax32(x.subarray(0, inst.elements), inst.rows, approx);

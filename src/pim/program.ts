@@ -38,6 +38,10 @@ export type GbQuant = z.infer<typeof GbQuantSchema>;
  */
 const VectorRef = z.strictObject({ vector: z.string().min(1), offset: nonneg, elements: pos, replicate: pos.optional(), quant: GbQuantSchema.optional() });
 
+/** ASIC instruction kinds: the graph's element-wise ops and partial-sum reduction. */
+export const ASIC_KINDS = ['softmax', 'layernorm', 'rmsnorm', 'gelu', 'swiglu', 'rope', 'residual', 'reduce'] as const;
+export type AsicKind = (typeof ASIC_KINDS)[number];
+
 export const InstructionSchema = z.discriminatedUnion('op', [
   z.strictObject({ ...base, op: z.literal('WR_GB'), channel, bytes: pos, data: VectorRef.optional() }),
   z.strictObject({
@@ -95,15 +99,18 @@ export const InstructionSchema = z.discriminatedUnion('op', [
     }).optional(),
   }),
   z.strictObject({
-    ...base, op: z.literal('ASIC'), kind: z.enum(['softmax', 'layernorm', 'gelu', 'residual', 'reduce']), elements: pos, rows: pos.optional(),
+    ...base, op: z.literal('ASIC'), kind: z.enum(ASIC_KINDS), elements: pos, rows: pos.optional(),
     /**
      * Functional data (host vectors by name). reduce: output = inputs summed in order (+ bias), FP32;
-     * residual: inputs[0] + inputs[1]; gelu: GELU(inputs[0]); softmax: per row; layernorm: per row with
-     * gamma and beta. The ASIC's approximations are used (src/asic/approx.ts).
+     * residual: inputs[0] + inputs[1]; gelu: GELU(inputs[0]); swiglu: SiLU(inputs[0]) x inputs[1];
+     * softmax: per row; layernorm: per row with gamma and beta; rmsnorm: per row with gamma; rope:
+     * the first `rows` head vectors of inputs[0] rotated as `rope` says, the rest copied. The ASIC's
+     * approximations are used (src/asic/approx.ts).
      */
     data: z.strictObject({
       inputs: z.array(z.string().min(1)).nonempty(), output: z.string().min(1),
       bias: z.string().optional(), gamma: z.string().optional(), beta: z.string().optional(),
+      rope: z.strictObject({ position: nonneg, headDim: pos, theta: z.number().positive() }).optional(),
       /**
        * reduce of a low-bit GEMV: the inputs are integer partial sums, added exactly, then
        * y = weight scale x (activation scale x sum) (+ bias), the activation scale being that of
@@ -152,7 +159,7 @@ export interface Instruction {
   /** MAC without readout, RD_MAC, WR_BIAS: the accumulator used. */
   readonly acc: number;
   readonly precision: Precision;
-  readonly asicKind?: 'softmax' | 'layernorm' | 'gelu' | 'residual' | 'reduce';
+  readonly asicKind?: AsicKind;
   readonly elements: number;
   readonly rows: number;
   deps: number[];

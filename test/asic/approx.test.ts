@@ -10,7 +10,7 @@ describe('approximation errors against float64 (seeded)', () => {
 
   it('all stay within their bounds with the shipped parameters', () => {
     for (const e of errors) console.log(`${e.name.padEnd(12)} max ${e.metric} error ${e.maxError.toExponential(2)} (bound ${e.bound}) over ${e.inputs}`);
-    expect(errors.map((e) => e.name)).toEqual(['exp', 'reciprocal', 'rsqrt', 'softmax', 'gelu', 'gelu-vs-erf', 'layernorm']);
+    expect(errors.map((e) => e.name)).toEqual(['exp', 'reciprocal', 'rsqrt', 'softmax', 'gelu', 'gelu-vs-erf', 'layernorm', 'rmsnorm', 'silu', 'swiglu', 'sin-cos', 'rope']);
     for (const e of errors) expect(e.withinBound, e.name).toBe(true);
   });
 
@@ -20,6 +20,20 @@ describe('approximation errors against float64 (seeded)', () => {
     expect(maxOf(errors, 'softmax')).toBeLessThan(1e-6);
     expect(maxOf(errors, 'gelu')).toBeLessThan(5e-6);
     expect(maxOf(errors, 'layernorm')).toBeLessThan(5e-5);
+  });
+
+  it('RMSNorm, SiLU/SwiGLU, sin/cos and RoPE stay near float32 precision', () => {
+    expect(maxOf(errors, 'rmsnorm')).toBeLessThan(5e-5);
+    expect(maxOf(errors, 'silu')).toBeLessThan(5e-6);
+    expect(maxOf(errors, 'sin-cos')).toBeLessThan(5e-7);
+    // RoPE's error is the float32 angle's rounding (half an ulp of 4095 rad is 2.4e-4), not the polynomial.
+    expect(maxOf(errors, 'rope')).toBeLessThan(5e-4);
+  });
+
+  it('RMSNorm and SiLU errors grow when their rsqrt/exp are cut short (the check can fail)', () => {
+    const coarse = approximationErrors({ expTaylorDegree: 2, reciprocalNewtonIterations: 3, rsqrtNewtonIterations: 0 }, { samples: 4096 });
+    expect(coarse.find((e) => e.name === 'rmsnorm')!.withinBound).toBe(false);
+    expect(coarse.find((e) => e.name === 'silu')!.withinBound).toBe(false);
   });
 
   it('are reproducible from the seed', () => {

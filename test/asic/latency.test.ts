@@ -37,8 +37,8 @@ describe('ASIC preset', () => {
 describe('stage counts', () => {
   it('follow the approximation parameters', () => {
     // exp: round + 2 reduction + 6 Horner + scale; recip: guess + 2 x 3; rsqrt: 2 + 3 x 2; gelu: 4 + exp + 1 + recip + 1
-    expect(approxStages(DEFAULT_APPROX)).toEqual({ exp: 10, reciprocal: 7, rsqrt: 8, gelu: 23 });
-    expect(approxStages({ expTaylorDegree: 3, reciprocalNewtonIterations: 1, rsqrtNewtonIterations: 0 })).toEqual({ exp: 7, reciprocal: 3, rsqrt: 2, gelu: 16 });
+    expect(approxStages(DEFAULT_APPROX)).toEqual({ exp: 10, reciprocal: 7, rsqrt: 8, gelu: 23, silu: 20, sinCos: 17 });
+    expect(approxStages({ expTaylorDegree: 3, reciprocalNewtonIterations: 1, rsqrtNewtonIterations: 0 })).toEqual({ exp: 7, reciprocal: 3, rsqrt: 2, gelu: 16, silu: 13, sinCos: 17 });
   });
 });
 

@@ -5,7 +5,7 @@ import type { GemvOp } from '../../src/model/ops.js';
 import { InputError } from '../../src/util/errors.js';
 
 const gemv = (rows: number, cols: number, precision: GemvOp['precision']): GemvOp => ({
-  kind: 'gemv', name: 'g', layer: 0, role: 'ffn-up', rows, cols, precision, gelu: false, bias: false,
+  kind: 'gemv', name: 'g', layer: 0, inputs: [], role: 'ffn-up', rows, cols, precision, gelu: false, bias: false,
 });
 
 describe('physical bound helpers', () => {

@@ -21,19 +21,19 @@ export function gptOps(m: Shape, position: number, precision: Precision = 'bf16'
   const context = position + 1;
   const ops: Op[] = [];
   const gemv = (layer: number, role: GemvRole, rows: number, cols: number, bias: boolean): Op => ({
-    kind: 'gemv', name: `L${layer}.${role}`, layer, role, rows, cols, precision, gelu: false, bias,
+    kind: 'gemv', name: `L${layer}.${role}`, layer, inputs: [], role, rows, cols, precision, gelu: false, bias,
   });
   const vec = (layer: number, kind: 'layernorm' | 'softmax' | 'gelu' | 'residual', name: string, elements: number, rows = 1): Op => ({
-    kind, name: `L${layer}.${name}`, layer, elements, rows,
+    kind, name: `L${layer}.${name}`, layer, inputs: [], elements, rows,
   });
   for (let l = 0; l < m.layers; l++) {
     ops.push(
       vec(l, 'layernorm', 'ln1', d),
       gemv(l, 'qkv', 3 * d, d, true),
-      { kind: 'kv-write', name: `L${l}.kv-write`, layer: l, heads: m.heads, headDim: hd, position, precision: kvPrecision },
-      { kind: 'attn-score', name: `L${l}.attn-score`, layer: l, heads: m.heads, headDim: hd, context, precision: kvPrecision },
+      { kind: 'kv-write', name: `L${l}.kv-write`, layer: l, inputs: [], heads: m.heads, kvHeads: m.heads, headDim: hd, position, precision: kvPrecision },
+      { kind: 'attn-score', name: `L${l}.attn-score`, layer: l, inputs: [], heads: m.heads, kvHeads: m.heads, headDim: hd, context, precision: kvPrecision },
       vec(l, 'softmax', 'softmax', m.heads * context, m.heads),
-      { kind: 'attn-context', name: `L${l}.attn-context`, layer: l, heads: m.heads, headDim: hd, context, precision: kvPrecision },
+      { kind: 'attn-context', name: `L${l}.attn-context`, layer: l, inputs: [], heads: m.heads, kvHeads: m.heads, headDim: hd, context, precision: kvPrecision },
       gemv(l, 'attn-out', d, d, true),
       vec(l, 'residual', 'residual1', d),
       vec(l, 'layernorm', 'ln2', d),

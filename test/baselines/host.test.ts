@@ -2,8 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { measureHostDecode } from '../../src/baselines/host.js';
 import { InputError } from '../../src/util/errors.js';
+import { resolveModel } from '../../src/model/spec.js';
 
-const TINY = { layers: 2, dModel: 64, heads: 4, dFF: 256, vocab: 97 };
+const SHAPE = { layers: 2, dModel: 64, heads: 4, dFF: 256, vocab: 97 };
+const spec = (o: Partial<typeof SHAPE> = {}) => resolveModel({
+  name: 'host-tiny', description: '', ...SHAPE, ...o, context: 64, norm: 'layernorm', bias: true, tiedEmbeddings: true, sources: {}, assumptions: [],
+});
+const TINY = spec();
 
 async function tfjsNodeInstalled(): Promise<boolean> {
   const spec = '@tensorflow/tfjs-node';
@@ -46,7 +51,7 @@ describe('measureHostDecode', () => {
   });
 
   it('rejects bad shapes and options', async () => {
-    await expect(measureHostDecode({ ...TINY, heads: 5 }, { tokens: 1, context: 1, seed: 1 })).rejects.toThrow(InputError);
+    await expect(measureHostDecode(TINY, { tokens: 1, context: 64, seed: 1 })).rejects.toThrow(InputError);
     await expect(measureHostDecode(TINY, { tokens: 0, context: 1, seed: 1 })).rejects.toThrow(/tokens/);
     await expect(measureHostDecode(TINY, { tokens: 1, context: -1, seed: 1 })).rejects.toThrow(/context/);
   });

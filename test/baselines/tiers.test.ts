@@ -6,7 +6,7 @@ import { InputError } from '../../src/util/errors.js';
 import { GPT2_SMALL, gptOps, weightElements } from './gptOps.js';
 
 const gemv = (layer: number, rows: number, cols: number, precision: GemvOp['precision'] = 'bf16'): GemvOp => ({
-  kind: 'gemv', name: `L${layer}.g${rows}x${cols}`, layer, role: 'qkv', rows, cols, precision, gelu: false, bias: false,
+  kind: 'gemv', name: `L${layer}.g${rows}x${cols}`, layer, inputs: [], role: 'qkv', rows, cols, precision, gelu: false, bias: false,
 });
 
 describe('baselineDecode: hand-computed cases', () => {

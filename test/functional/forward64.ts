@@ -35,7 +35,7 @@ export function forward64(w: GptWeights, tokens: readonly number[]): Float64Arra
   return tokens.map((token, p) => {
     let x = new Float64Array(d).map((_, k) => w.wte[token * d + k] + w.wpe[p * d + k]);
     w.layers.forEach((l, i) => {
-      const qkv = linear(l.w.qkv, l.b.qkv, layerNorm(x, l.ln1Gain, l.ln1Bias), 3 * W);
+      const qkv = linear(l.w.qkv!, l.b.qkv!, layerNorm(x, l.ln1Gain, l.ln1Bias), 3 * W);
       keys[i].push(qkv.slice(W, 2 * W));
       values[i].push(qkv.slice(2 * W));
       const ctx = new Float64Array(W);
@@ -52,10 +52,10 @@ export function forward64(w: GptWeights, tokens: readonly number[]): Float64Arra
           for (let j = 0; j < hd; j++) ctx[h * hd + j] += (e[t] / sum) * v[h * hd + j];
         });
       }
-      const attn = linear(l.w['attn-out'], l.b['attn-out'], ctx, d);
+      const attn = linear(l.w['attn-out']!, l.b['attn-out']!, ctx, d);
       const x1 = x.map((v, k) => v + attn[k]);
-      const up = linear(l.w['ffn-up'], l.b['ffn-up'], layerNorm(x1, l.ln2Gain, l.ln2Bias), m.dFF).map(gelu);
-      const down = linear(l.w['ffn-down'], l.b['ffn-down'], up, d);
+      const up = linear(l.w['ffn-up']!, l.b['ffn-up']!, layerNorm(x1, l.ln2Gain, l.ln2Bias), m.dFF).map(gelu);
+      const down = linear(l.w['ffn-down']!, l.b['ffn-down']!, up, d);
       x = x1.map((v, k) => v + down[k]);
     });
     return linear(w.lmHead, undefined, layerNorm(x, w.lnFGain, w.lnFBias), m.vocab);

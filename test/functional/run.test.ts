@@ -170,7 +170,7 @@ describe('the tolerance detects a wrong model', () => {
   /** The folded weights with two heads' rows of W_k (and b_k) swapped in layer 0. */
   function swapKeys(f: GptWeights): GptWeights {
     const { dModel: d, attnWidth: W, headDim: hd } = tiny;
-    const qkv = Float32Array.from(f.layers[0].w.qkv), b = Float32Array.from(f.layers[0].b.qkv);
+    const qkv = Float32Array.from(f.layers[0].w.qkv!), b = Float32Array.from(f.layers[0].b.qkv!);
     for (let r = 0; r < hd; r++) {
       const a = W + r, c = W + hd + r;
       for (let k = 0; k < d; k++) [qkv[a * d + k], qkv[c * d + k]] = [qkv[c * d + k], qkv[a * d + k]];

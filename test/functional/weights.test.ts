@@ -32,20 +32,20 @@ describe('randomWeights', () => {
   });
 
   it('is reproducible from its seed, BF16-exact, and near the GPT-2 init scale', () => {
-    expect(randomWeights(tiny, { seed: 1 }).layers[1].w['ffn-down']).toEqual(w.layers[1].w['ffn-down']);
+    expect(randomWeights(tiny, { seed: 1 }).layers[1].w['ffn-down']!).toEqual(w.layers[1].w['ffn-down']!);
     expect(randomWeights(tiny, { seed: 2 }).wte).not.toEqual(w.wte);
-    for (const x of w.layers[0].w['ffn-up']) expect(roundToBf16(x)).toBe(x);
+    for (const x of w.layers[0].w['ffn-up']!) expect(roundToBf16(x)).toBe(x);
     const std = (x: Float32Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
     expect(std(w.wte)).toBeCloseTo(0.02, 3);
-    expect(std(w.layers[0].w['ffn-up'])).toBeCloseTo(0.02, 3);
-    expect(std(w.layers[0].w['ffn-down'])).toBeCloseTo(0.01, 3); // 0.02 / sqrt(2 x 2 layers)
-    expect(std(w.layers[0].w.qkv.subarray(0, 2 * 64 * 64))).toBeCloseTo(0.2, 2); // W_q, W_k
-    expect(std(w.layers[0].w.qkv.subarray(2 * 64 * 64))).toBeCloseTo(0.02, 3); // W_v
+    expect(std(w.layers[0].w['ffn-up']!)).toBeCloseTo(0.02, 3);
+    expect(std(w.layers[0].w['ffn-down']!)).toBeCloseTo(0.01, 3); // 0.02 / sqrt(2 x 2 layers)
+    expect(std(w.layers[0].w.qkv!.subarray(0, 2 * 64 * 64))).toBeCloseTo(0.2, 2); // W_q, W_k
+    expect(std(w.layers[0].w.qkv!.subarray(2 * 64 * 64))).toBeCloseTo(0.02, 3); // W_v
   });
 
   it('gives a bias-free model zero biases and no bias vectors', () => {
     const nb = randomWeights(loadModel('test-tiny', ['bias=false']), { seed: 1 });
-    expect(nb.layers[0].b.qkv.every((v) => v === 0)).toBe(true);
+    expect(nb.layers[0].b.qkv!.every((v) => v === 0)).toBe(true);
     expect([...parameterVectors(nb).keys()].filter((k) => k.includes('bias'))).toEqual([]);
     expect(parameterVectors(w).size).toBe(2 * (4 + 4) + 2);
   });
@@ -55,13 +55,13 @@ describe('foldAttentionScale', () => {
   it('scales W_q and b_q by 1/sqrt(headDim) and nothing else', () => {
     const w = randomWeights(tiny, { seed: 4 });
     const f = foldAttentionScale(w);
-    const qkv = w.layers[1].w.qkv, fq = f.layers[1].w.qkv;
+    const qkv = w.layers[1].w.qkv!, fq = f.layers[1].w.qkv!;
     expect(f.attentionScaleFolded).toBe(true);
     expect(fq[5]).toBe(Math.fround(qkv[5] / 4)); // headDim 16
     expect(fq[64 * 64 - 1]).toBe(Math.fround(qkv[64 * 64 - 1] / 4)); // last W_q element
     expect(fq.subarray(64 * 64)).toEqual(qkv.subarray(64 * 64)); // W_k, W_v
-    expect(f.layers[1].b.qkv[63]).toBe(Math.fround(w.layers[1].b.qkv[63] / 4));
-    expect(f.layers[1].b.qkv.subarray(64)).toEqual(w.layers[1].b.qkv.subarray(64));
+    expect(f.layers[1].b.qkv![63]).toBe(Math.fround(w.layers[1].b.qkv![63] / 4));
+    expect(f.layers[1].b.qkv!.subarray(64)).toEqual(w.layers[1].b.qkv!.subarray(64));
     expect(w.attentionScaleFolded).toBe(false); // the input is untouched
     expect(foldAttentionScale(f)).toBe(f);
   });
@@ -74,10 +74,10 @@ describe('loadModelWeights', () => {
     const layout = layoutModel(tiny, system);
     const dp = new Datapath(system);
     loadModelWeights(dp, layout, w);
-    expect(dp.vectors.get('L1.up.bias')).toBe(w.layers[1].b['ffn-up']);
+    expect(dp.vectors.get('L1.ffn-up.bias')).toBe(w.layers[1].b['ffn-up']!);
     expect(dp.vectors.get('final.ln.g')).toBe(w.lnFGain);
     expect(dp.vectors.has('L0.qkv.bias')).toBe(true);
-    expect(dp.vectors.get('L0.qkv.bias')![0]).toBe(Math.fround(w.layers[0].b.qkv[0] / 4));
+    expect(dp.vectors.get('L0.qkv.bias')![0]).toBe(Math.fround(w.layers[0].b.qkv![0] / 4));
   });
 
   it('rejects weights of another model', () => {
@@ -133,7 +133,7 @@ describe('plantCycle', () => {
     const { cycle, weights } = plantCycle(w, { tokens: 64, seed: 6 });
     expect(new Set(cycle).size).toBe(64);
     expect(weights.layers[1]).toBe(w.layers[1]); // only layer 0 changes
-    expect(weights.layers[0].w['ffn-up'].subarray(64 * 64)).toEqual(w.layers[0].w['ffn-up'].subarray(64 * 64));
+    expect(weights.layers[0].w['ffn-up']!.subarray(64 * 64)).toEqual(w.layers[0].w['ffn-up']!.subarray(64 * 64));
     expect(() => plantCycle(w, { tokens: 257, seed: 1 })).toThrow(InputError); // more than dFF
     expect(() => plantCycle(w, { tokens: 8, seed: 1, layer: 2 })).toThrow(InputError);
   });

@@ -23,14 +23,14 @@ describe('opsPerToken', () => {
   it('gives each op its shape', () => {
     const ops = opsPerToken(tiny, { position: 9 });
     const byName = Object.fromEntries(ops.map((o) => [o.name, o]));
-    expect(byName['L1.qkv']).toEqual({ kind: 'gemv', name: 'L1.qkv', layer: 1, role: 'qkv', rows: 192, cols: 64, precision: 'bf16', gelu: false, bias: true });
+    expect(byName['L1.qkv']).toEqual({ kind: 'gemv', name: 'L1.qkv', layer: 1, inputs: ['L1.ln1'], role: 'qkv', rows: 192, cols: 64, precision: 'bf16', gelu: false, bias: true });
     expect(byName['L1.attn-out']).toMatchObject({ rows: 64, cols: 64 });
     expect(byName['L1.ffn-up']).toMatchObject({ rows: 256, cols: 64, gelu: false });
     expect(byName['L1.ffn-down']).toMatchObject({ rows: 64, cols: 256 });
     expect(byName['final.lm-head']).toMatchObject({ role: 'lm-head', rows: 512, cols: 64, bias: false });
-    expect(byName['L1.kv-write']).toEqual({ kind: 'kv-write', name: 'L1.kv-write', layer: 1, heads: 4, headDim: 16, position: 9, precision: 'bf16' });
+    expect(byName['L1.kv-write']).toEqual({ kind: 'kv-write', name: 'L1.kv-write', layer: 1, inputs: ['L1.qkv'], heads: 4, kvHeads: 4, headDim: 16, position: 9, precision: 'bf16' });
     expect(byName['L1.attn-score']).toMatchObject({ heads: 4, headDim: 16, context: 10 });
-    expect(byName['L1.softmax']).toEqual({ kind: 'softmax', name: 'L1.softmax', layer: 1, rows: 4, elements: 40 });
+    expect(byName['L1.softmax']).toEqual({ kind: 'softmax', name: 'L1.softmax', layer: 1, inputs: ['L1.attn-score'], rows: 4, elements: 40 });
     expect(byName['L1.attn-context']).toMatchObject({ heads: 4, headDim: 16, context: 10 });
     expect(byName['L1.gelu']).toMatchObject({ kind: 'gelu', elements: 256, rows: 1 });
     expect(byName['L1.residual2']).toMatchObject({ kind: 'residual', elements: 64, rows: 1 });
@@ -67,7 +67,7 @@ describe('summarizeOps', () => {
     // per layer 192*64 + 64*64 + 256*64 + 64*256 = 49152; LM head 512*64 = 32768
     expect(s.weightElements).toBe(2 * 49152 + 32768);
     expect(s.weightBytes).toBe(2 * (2 * 49152 + 32768));
-    expect(s.weightBytesByRole).toEqual({ qkv: 2 * 12288 * 2, 'attn-out': 2 * 4096 * 2, 'ffn-up': 2 * 16384 * 2, 'ffn-down': 2 * 16384 * 2, 'lm-head': 32768 * 2 });
+    expect(s.weightBytesByRole).toEqual({ qkv: 2 * 12288 * 2, 'attn-out': 2 * 4096 * 2, 'ffn-gate': 0, 'ffn-up': 2 * 16384 * 2, 'ffn-down': 2 * 16384 * 2, 'lm-head': 32768 * 2 });
     // K and V: 4 heads x 16 x 6 tokens each, 2 layers, 2 bytes
     expect(s.kvReadBytes).toBe(2 * 2 * 384 * 2);
     expect(s.kvWriteBytes).toBe(2 * 2 * 64 * 2);
@@ -77,7 +77,7 @@ describe('summarizeOps', () => {
     expect(s.gemvMacs).toBe(131072);
     expect(s.attentionMacs).toBe(2 * 2 * 384);
     expect(s.flops).toBe(2 * (131072 + 1536) + 2 * 576);
-    expect(s.asicElements).toEqual({ layernorm: 320, softmax: 48, gelu: 512, residual: 256 });
+    expect(s.asicElements).toEqual({ layernorm: 320, rmsnorm: 0, softmax: 48, gelu: 512, swiglu: 0, residual: 256, rope: 0 });
     expect(s.asicElementsTotal).toBe(320 + 48 + 512 + 256);
     expect(s.gemvs).toBe(9);
     expect(s.ops).toBe(28);

@@ -25,7 +25,7 @@ describe('precision plans', () => {
   it('rejects unknown precisions and roles with the choices', () => {
     expect(() => parsePrecisionPlan('fp4')).toThrow(InputError);
     expect(() => parsePrecisionPlan('fp4')).toThrow(/precisions: bf16, int8, ternary, binary/);
-    expect(() => parsePrecisionPlan('int8,embedding=bf16')).toThrow(/roles: qkv, attn-out, ffn-up, ffn-down, lm-head, attention/);
+    expect(() => parsePrecisionPlan('int8,embedding=bf16')).toThrow(/roles: qkv, attn-out, ffn-gate, ffn-up, ffn-down, lm-head, attention/);
     expect(() => parsePrecisionPlan('int8,lm-head')).toThrow(/expected <role>=<precision>/);
     expect(() => parsePrecisionPlan('{"default":"int8","extra":1}')).toThrow(/extra/);
   });

@@ -14,8 +14,23 @@ function writePreset(name: string, patch: Record<string, unknown>): string {
 }
 
 describe('model presets', () => {
-  it('ships the eight GPT models and test-tiny', () => {
-    expect(listModels()).toEqual(['gpt2-large', 'gpt2-medium', 'gpt2-small', 'gpt2-xl', 'gpt3-large', 'gpt3-medium', 'gpt3-small', 'gpt3-xl', 'test-tiny']);
+  it('ships the eight GPT models, the six LLaMA-family models and the two test models', () => {
+    expect(listModels()).toEqual([
+      'gpt2-large', 'gpt2-medium', 'gpt2-small', 'gpt2-xl', 'gpt3-large', 'gpt3-medium', 'gpt3-small', 'gpt3-xl',
+      'llama-2-7b', 'llama-3.1-8b', 'llama-3.2-1b', 'llama-3.2-3b', 'mistral-7b', 'test-tiny', 'test-tiny-llama', 'tinyllama-1.1b',
+    ]);
+  });
+
+  it('loads the LLaMA shapes from [LLAMA] with their parameter counts', () => {
+    // Hugging Face parameter counts: TinyLlama 1.10B, Llama-3.2-1B 1.24B, Llama-2-7B 6.74B, Llama-3.1-8B 8.03B, Mistral-7B 7.24B.
+    const billions = (n: string) => Math.round(parameterCount(loadModel(n)) / 1e7) / 100;
+    expect(billions('tinyllama-1.1b')).toBe(1.1);
+    expect(billions('llama-3.2-1b')).toBe(1.24);
+    expect(billions('llama-3.2-3b')).toBe(3.21);
+    expect(billions('llama-2-7b')).toBe(6.74);
+    expect(billions('llama-3.1-8b')).toBe(8.03);
+    expect(billions('mistral-7b')).toBe(7.24);
+    expect(loadModel('llama-3.2-3b')).toMatchObject({ headDim: 128, attnWidth: 3072, kvWidth: 1024, kvHeads: 8, ropeTheta: 500000, tiedEmbeddings: true });
   });
 
   it('loads shapes from [MODELS]', () => {
