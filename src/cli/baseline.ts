@@ -1,6 +1,6 @@
 /** `pimsim baseline`: modelled GPU/CPU decode latency and energy per token, or a measured host CPU. */
 import type { Command } from 'commander';
-import { baselineDecode, loadDevice, measureHostDecode, TIERS, type Tier } from '../baselines/index.js';
+import { baselineDecode, loadDevice, TIERS, type Tier } from '../baselines/index.js';
 import { opsPerToken } from '../model/decode.js';
 import { loadModel } from '../model/spec.js';
 import { InputError } from '../util/errors.js';
@@ -23,6 +23,8 @@ export function register(program: Command): void {
       const model = loadModel(o.model);
       const position = o.position;
       if (o.measureHost) {
+        // TensorFlow.js loads only for a host measurement.
+        const { measureHostDecode } = await import('../baselines/host.js');
         const r = await measureHostDecode(model, { tokens: o.tokens, context: position, seed: 1 });
         if (o.json) return printJson({ model: model.name, measured: true, ...r });
         return printTable([
