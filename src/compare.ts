@@ -3,7 +3,7 @@
  * same decode steps (same positions, same op list), and the PIM system's speedup and energy
  * efficiency over them.
  */
-import { baselineDecode, loadDevice, TIERS, type DeviceSpec, type Tier } from './baselines/index.js';
+import { baselineDecode, loadDevice, TIERS, type BaselineFormat, type DeviceSpec, type Tier } from './baselines/index.js';
 import { opsPerToken } from './model/decode.js';
 import type { ModelSpec } from './model/spec.js';
 import type { PrecisionPlan } from './model/precision.js';
@@ -36,6 +36,8 @@ export function compareBaselines(opts: {
   devices?: readonly (string | DeviceSpec)[];
   tiers?: readonly Tier[];
   precision?: PrecisionPlan;
+  /** Baseline weight format (default: each tier's runtime default). */
+  format?: BaselineFormat;
 }): BaselineComparison[] {
   const devices: DeviceSpec[] = (opts.devices ?? defaultDevices()).map((d) => (typeof d === 'string' ? loadDevice(d) : d));
   const tiers = opts.tiers ?? TIERS;
@@ -48,7 +50,7 @@ export function compareBaselines(opts: {
     for (const tier of tiers) {
       let lat = 0, en = 0, ub = 0, method = '';
       for (const ops of opsList) {
-        const r = baselineDecode(ops, device, tier);
+        const r = baselineDecode(ops, device, tier, opts.format === undefined ? {} : { format: opts.format });
         lat += r.latencyNs;
         en += r.energyPj;
         ub += r.energyUpperBoundPj;

@@ -8,7 +8,7 @@ import { energyOf, energyTableFor, type EnergyReport, type EnergyTable } from '.
 import type { AsicOp } from './asic/latency.js';
 import { compareBaselines, defaultDevices } from './compare.js';
 import { parameterCount, type ModelSpec } from './model/spec.js';
-import { loadDevice, type DeviceSpec } from './baselines/index.js';
+import { loadDevice, type BaselineFormat, type DeviceSpec } from './baselines/index.js';
 import { formatPrecisionPlan, type PrecisionPlan } from './model/precision.js';
 import type { SystemSpec } from './spec/system.js';
 import type { Packing } from './mapping/layout.js';
@@ -29,6 +29,8 @@ export interface ResolvedConfiguration {
   /** As requested (undefined: chosen automatically, which the rest determines). */
   readonly packing?: Packing;
   readonly precision: PrecisionPlan;
+  /** Baseline weight format as asked (undefined: each tier's runtime default, not hashed). */
+  readonly baselineFormat?: BaselineFormat;
 }
 
 /**
@@ -65,7 +67,7 @@ export function configHashOf(c: ResolvedConfiguration): string {
     system: { ...system, memory },
     energy: c.energyTable.preset,
     devices: [...c.devices].sort((a, b) => a.name.localeCompare(b.name)),
-    run: { prompt: c.prompt, tokens: c.tokens, packing: c.packing ?? 'auto', precision: c.precision },
+    run: { prompt: c.prompt, tokens: c.tokens, packing: c.packing ?? 'auto', precision: c.precision, ...(c.baselineFormat ? { baselineFormat: c.baselineFormat } : {}) },
   });
 }
 
@@ -76,6 +78,8 @@ export interface ResultOptions {
   readonly sets?: { readonly system?: readonly string[]; readonly model?: readonly string[] };
   /** The packing as requested (undefined: automatic), for the configuration hash. */
   readonly requestedPacking?: Packing;
+  /** Baseline weight format (undefined: each tier's runtime default); each baseline's method names it. */
+  readonly baselineFormat?: BaselineFormat;
 }
 
 export function buildResult(sim: Simulation, opts: ResultOptions): SimulationResult {
@@ -117,7 +121,7 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
   const devices = (opts.devices ?? defaultDevices()).map((d) => (typeof d === 'string' ? loadDevice(d) : d));
   const baselines = compareBaselines({
     model, positions: sim.tokens.map((t) => t.position), pimLatencyNsPerToken: meanTokenNs, pimEnergyPjPerToken: perTokenPj, devices,
-    precision: sim.precision,
+    precision: sim.precision, format: opts.baselineFormat,
   });
   const b = sim.breakdownNs;
   return {
@@ -126,6 +130,7 @@ export function buildResult(sim: Simulation, opts: ResultOptions): SimulationRes
     pimsimVersion: PIMSIM_VERSION,
     configHash: configHashOf({
       model, system, energyTable: table, devices, prompt: sim.prompt, tokens: sim.generated, packing: opts.requestedPacking ?? sim.requestedPacking, precision: sim.requestedPrecision,
+      baselineFormat: opts.baselineFormat,
     }),
     config,
     perToken: { position: sim.tokens.map((t) => t.position), phase: sim.tokens.map((t) => t.phase), latencyNs: lat },

@@ -7,17 +7,31 @@ import type { Op, Precision } from '../model/ops.js';
 import { InputError } from '../util/errors.js';
 import type { ComputeClass, DeviceSpec } from './device.js';
 
-/** How a tensor sits in device memory: a dense float/int format, or packed low-bit codes. */
-export type StoredFormat = 'fp32' | 'bf16' | 'int8' | 'ternary' | 'binary';
+/** How a tensor sits in device memory: a dense float/int format, llama.cpp blocks, or packed low-bit codes. */
+export type StoredFormat = 'fp32' | 'fp16' | 'bf16' | 'int8' | 'q4_0' | 'q4_K_M' | 'ternary' | 'binary';
 
 export const STORED_BYTES: Readonly<Record<StoredFormat, number>> = {
-  fp32: 4, bf16: 2, int8: 1,
-  // Packed 2-bit codes (bitnet.cpp I2_S style) and 1-bit signs, as in model/ops.ts WEIGHT_BITS.
+  // [LLAMA] fp16/bf16 2 B per weight; int8 1 B (its per-row scales are a rounding error and not counted).
+  fp32: 4, fp16: 2, bf16: 2, int8: 1,
+  // [LLAMA] llama.cpp q4_0: blocks of 32 weights = 16 B of 4-bit values + a 2 B fp16 scale = 18 B (4.5 bits).
+  q4_0: 18 / 32,
+  // [LLAMA] q4_K_M: about 4.8 bits per weight on average (a mix of q4_K and q6_K blocks).
+  q4_K_M: 4.8 / 8,
+  // Packed 2-bit codes (bitnet.cpp I2_S style) and 1-bit signs, as in model/ops.ts WEIGHT_BITS ([QUANT]).
   ternary: 0.25, binary: 0.125,
 };
 
-/** 'ops': store as the op says; 'fp32': everything FP32, as a default PyTorch/HuggingFace model runs. */
-export type BaselineFormat = 'ops' | 'fp32';
+/** Weight formats LLaMA-class models are served in on GPUs/CPUs ([LLAMA]), selectable for the baselines. */
+export const BASELINE_WEIGHT_FORMATS = ['fp32', 'fp16', 'bf16', 'int8', 'q4_0', 'q4_K_M', 'ternary', 'binary'] as const;
+export type BaselineWeightFormat = (typeof BASELINE_WEIGHT_FORMATS)[number];
+
+/**
+ * 'ops': store as the op says; 'fp32': everything FP32 (weights, KV, activations), as a default
+ * PyTorch/HuggingFace model runs; any other weight format: every weight matrix in that format (an
+ * explicit ternary/binary means packed codes read by a custom kernel, as bitnet.cpp does), with the
+ * KV cache and activations as in 'ops' (llama.cpp keeps its KV cache in f16 whatever the weights).
+ */
+export type BaselineFormat = 'ops' | BaselineWeightFormat;
 /**
  * Where a device has no native ternary/binary support, the low-bit weights must still be stored in
  * something it can read: 'int8' (default: one byte per weight, W8 kernels exist everywhere), 'bf16'
@@ -30,8 +44,12 @@ export interface FormatChoice {
   readonly lowBitStorage: LowBitStorage;
 }
 
-export function storedFormat(precision: Precision, device: DeviceSpec, choice: FormatChoice): StoredFormat {
+/** Where the op's tensor is: a weight matrix (GEMV) or the KV cache (attention, kv-write). */
+export type TensorRole = 'weight' | 'kv';
+
+export function storedFormat(precision: Precision, device: DeviceSpec, choice: FormatChoice, role: TensorRole = 'weight'): StoredFormat {
   if (choice.format === 'fp32') return 'fp32';
+  if (choice.format !== 'ops' && role === 'weight') return choice.format;
   if (precision === 'bf16' || precision === 'int8') return precision;
   if (device.nativeLowBit.includes(precision) || choice.lowBitStorage === 'packed') return precision;
   return choice.lowBitStorage;
@@ -43,11 +61,13 @@ export function activationBytes(choice: FormatChoice): number {
 }
 
 /**
- * The peak a stored format computes at. A missing 16-bit or int8 peak falls back to the next wider
- * class the device has, as weight-only-quantized kernels dequantize before multiplying.
+ * The peak a stored format computes at. Integer formats (int8, q4_0, q4_K_M, ternary, binary) count
+ * at the int8 peak: llama.cpp's quantized kernels quantize the activations to 8 bits and use int8 dot
+ * products (assumed for every integer format). A missing 16-bit or int8 peak falls back to the next
+ * wider class the device has, as weight-only-quantized kernels dequantize before multiplying.
  */
 export function computeClass(format: StoredFormat, device: DeviceSpec): ComputeClass {
-  const wanted: ComputeClass[] = format === 'fp32' ? ['fp32'] : format === 'bf16' ? ['fp16', 'fp32'] : ['int8', 'fp16', 'fp32'];
+  const wanted: ComputeClass[] = format === 'fp32' ? ['fp32'] : format === 'bf16' || format === 'fp16' ? ['fp16', 'fp32'] : ['int8', 'fp16', 'fp32'];
   const found = wanted.find((c) => device.peakTflops[c] !== undefined);
   if (!found) throw new InputError('field peakTflops.fp32: every device preset needs an fp32 peak', device.where);
   return found;
@@ -107,7 +127,7 @@ export function opWork(op: Op, device: DeviceSpec, choice: FormatChoice): OpWork
     }
     case 'attn-score':
     case 'attn-context': {
-      const f = storedFormat(op.precision, device, choice);
+      const f = storedFormat(op.precision, device, choice, 'kv');
       // Each K/V head is read once and serves its query-head group (grouped-query attention).
       const cache = op.kvHeads * op.headDim * op.context;
       // score: q in, scores out; context: probabilities in, head outputs out.
@@ -122,7 +142,7 @@ export function opWork(op: Op, device: DeviceSpec, choice: FormatChoice): OpWork
       });
     }
     case 'kv-write': {
-      const f = storedFormat(op.precision, device, choice);
+      const f = storedFormat(op.precision, device, choice, 'kv');
       const elements = 2 * op.kvHeads * op.headDim;
       return done({ weightBytes: 0, kvBytes: elements * STORED_BYTES[f], activationBytes: 0, flops: 0, computeClass: computeClass(f, device), storedFormat: f });
     }

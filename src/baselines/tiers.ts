@@ -9,7 +9,7 @@
 import type { Op } from '../model/ops.js';
 import { InputError } from '../util/errors.js';
 import { type ComputeClass, type DeviceSpec, type TierParams, loadDevice } from './device.js';
-import { type BaselineFormat, type FormatChoice, type LowBitStorage, type OpWork, type StoredFormat, opWork } from './opcost.js';
+import { type BaselineFormat, type FormatChoice, type LowBitStorage, type OpWork, type StoredFormat, STORED_BYTES, opWork } from './opcost.js';
 
 export const TIERS = ['A', 'B', 'C'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -25,8 +25,10 @@ const TIER_A: TierParams = { etaMem: 1, etaComp: 1, kernelFixedNs: 0, kernelsPer
 
 export interface BaselineOptions {
   /**
-   * 'ops': weights and KV as the ops say; 'fp32': everything FP32 (HuggingFace default). Default:
-   * the tier's own (the device preset's tiers.<T>.format: fp32 for tier C, the eager framework).
+   * 'ops': weights and KV as the ops say; 'fp32': everything FP32 (HuggingFace default); any other
+   * weight format (fp16, bf16, int8, q4_0, q4_K_M, ternary, binary): every weight matrix in it, KV as
+   * the ops say. Default: the tier's own (the device preset's tiers.<T>.format: fp32 for tier C, the
+   * eager framework; the model's formats for tiers A and B).
    */
   readonly format?: BaselineFormat;
   /** How ternary/binary weights are stored on a device without native support (default 'int8'). */
@@ -73,6 +75,10 @@ export interface BaselineResult {
   };
   /** Formats the device stores the weights and KV cache in (after the low-bit choice). */
   readonly storedFormats: readonly StoredFormat[];
+  /** The weight-format choice that was costed ('ops': the model's own formats). */
+  readonly format: BaselineFormat;
+  /** True when the format was asked for, false when it is the tier's runtime default. */
+  readonly formatAsked: boolean;
   readonly perLayer: readonly LayerTiming[];
   readonly perOp?: readonly OpTiming[];
   readonly method: string;
@@ -120,7 +126,7 @@ function describe(device: DeviceSpec, tier: Tier, p: TierParams, formats: readon
   const fixed = tier === 'A'
     ? '; no kernel or per-token fixed costs (a lower bound)'
     : `; plus ${p.kernelsPerLayer} kernels per layer and ${p.kernelsFinal} after the last layer at ${fmt(p.kernelFixedNs / 1000)} µs each, and ${fmt(p.stepNs / 1e6)} ms per token`;
-  const why = format === 'fp32' ? (chosen ? ' (FP32, as asked)' : " (FP32: the framework's default dtype, as PIM-GPT's baselines ran)") : '';
+  const why = format === 'fp32' ? (chosen ? ' (FP32, as asked)' : " (FP32: the framework's default dtype, as PIM-GPT's baselines ran)") : format === 'ops' ? '' : ` (weights ${format} as asked, ${fmt(STORED_BYTES[format] * 8)} bits per weight; KV cache as the model's formats)`;
   const store = `. Weights and KV stored as ${formats.join(', ')}${why}; activations counted at their real size.`;
   const energy = ` Energy = idle ${fmt(device.idleW)} W x t + bytes x (${fmt(device.dramPjPerBit)} DRAM + ${fmt(device.onChipPjPerBit)} on-chip) pJ/bit + flops x pJ/flop; TDP x t (${fmt(device.tdpW)} W) is reported only as an upper bound.`;
   return head + fixed + store + energy;
@@ -189,6 +195,8 @@ export function baselineDecode(ops: readonly Op[], device: string | DeviceSpec, 
       computeEnergyPj,
     },
     storedFormats,
+    format,
+    formatAsked: opts.format !== undefined,
     perLayer,
     ...(opts.perOp ? { perOp: timed } : {}),
     method: describe(dev, tier, p, storedFormats, format, opts.format !== undefined),

@@ -5,7 +5,7 @@ import { opsPerToken } from '../model/decode.js';
 import { loadModel } from '../model/spec.js';
 import { InputError } from '../util/errors.js';
 import { printJson, printTable, wrap } from './common.js';
-import { choiceOption, intOption } from './options.js';
+import { baselineFormatOf, baselineFormatOption, choiceOption, intOption, type BaselineFormatChoice } from './options.js';
 
 export function register(program: Command): void {
   program
@@ -15,10 +15,11 @@ export function register(program: Command): void {
     .option('--device <name>', 'device preset (pimsim list devices)')
     .addOption(choiceOption('--tier <tier>', 'A | B | C (default: all three)', TIERS))
     .addOption(intOption('--position <n>', 'token position (context length - 1)', 0, 0))
+    .addOption(baselineFormatOption())
     .option('--measure-host', 'measure a real decode step on this machine with TensorFlow.js')
     .addOption(intOption('--tokens <n>', 'tokens to time with --measure-host', 1, 8))
     .option('--json', 'print JSON')
-    .action(async (o: { model: string; device?: string; tier?: Tier; position: number; measureHost?: boolean; tokens: number; json?: boolean }) => {
+    .action(async (o: { model: string; device?: string; tier?: Tier; position: number; baselineFormat: BaselineFormatChoice; measureHost?: boolean; tokens: number; json?: boolean }) => {
       if (!o.measureHost && !o.device) throw new InputError('--device is required (or use --measure-host)');
       const model = loadModel(o.model);
       const position = o.position;
@@ -36,14 +37,18 @@ export function register(program: Command): void {
       const device = loadDevice(o.device!);
       const tiers: Tier[] = o.tier ? [o.tier] : [...TIERS];
       const ops = opsPerToken(model, { position });
+      const format = baselineFormatOf(o.baselineFormat);
       const rows = tiers.map((tier) => {
-        const r = baselineDecode(ops, device, tier);
-        return { tier, latencyNs: r.latencyNs, energyPj: r.energyPj, energyUpperBoundPj: r.energyUpperBoundPj, storedFormats: r.storedFormats, method: r.method, breakdown: r.breakdown };
+        const r = baselineDecode(ops, device, tier, format === undefined ? {} : { format });
+        return {
+          tier, latencyNs: r.latencyNs, energyPj: r.energyPj, energyUpperBoundPj: r.energyUpperBoundPj,
+          weightFormat: r.format, weightFormatAsked: r.formatAsked, storedFormats: r.storedFormats, method: r.method, breakdown: r.breakdown,
+        };
       });
       if (o.json) return printJson({ model: model.name, device: device.name, position, results: rows });
       printTable([
         ['model / device', `${model.name} on ${device.name}, token at position ${position}`],
-        ...rows.map((r) => [`tier ${r.tier}`, `${(r.latencyNs / 1e6).toFixed(3)} ms/token, ${(r.energyPj / 1e9).toFixed(3)} mJ/token (TDP bound ${(r.energyUpperBoundPj / 1e9).toFixed(3)} mJ), weights ${r.storedFormats.join('/')}`] as const),
+        ...rows.map((r) => [`tier ${r.tier}`, `${(r.latencyNs / 1e6).toFixed(3)} ms/token, ${(r.energyPj / 1e9).toFixed(3)} mJ/token (TDP bound ${(r.energyUpperBoundPj / 1e9).toFixed(3)} mJ), weights ${r.storedFormats.join('/')} (${r.weightFormatAsked ? 'as asked' : "the tier's runtime default"})`] as const),
       ]);
       process.stdout.write('\nhow each tier is modelled:\n');
       for (const r of rows) process.stdout.write(`${wrap(`- ${r.method}`, 120, '    ')}\n`);

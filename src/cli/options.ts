@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PimsimError } from '../util/errors.js';
 import { parseSetting } from '../spec/load.js';
 import { parsePrecisionPlan } from '../model/precision.js';
+import { BASELINE_WEIGHT_FORMATS, type BaselineFormat } from '../baselines/index.js';
 
 /** Turns a library validation error into commander's "invalid argument" (usage error, exit 2). */
 export function asArgParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -77,4 +78,23 @@ export function precisionPlanOption(): Option {
   return new Option('--precision <plan>', 'weight formats: bf16 | int8 | ternary | binary, with per-role overrides, e.g. ternary,lm-head=bf16,attention=bf16 (roles: qkv, attn-out, ffn-up, ffn-down, lm-head, attention)')
     .argParser(asArgParser((v: string) => parsePrecisionPlan(v)))
     .default(parsePrecisionPlan('bf16'), 'bf16');
+}
+
+/** `--baseline-format` values: the tier's runtime default, the model's own formats, or one weight format. */
+export const BASELINE_FORMAT_CHOICES = ['runtime', 'ops', ...BASELINE_WEIGHT_FORMATS] as const;
+export type BaselineFormatChoice = (typeof BASELINE_FORMAT_CHOICES)[number];
+
+/** `--baseline-format <format>`: weight format of the GPU/CPU baselines (checked when parsed). */
+export function baselineFormatOption(): Option {
+  return choiceOption(
+    '--baseline-format <format>',
+    "GPU/CPU baseline weight format: runtime (each tier's runtime default: the model's formats for tiers A and B, fp32 for tier C) | ops (the model's formats) | fp32 | fp16 | bf16 | int8 | q4_0 (llama.cpp, 4.5 bits/weight) | q4_K_M (about 4.8 bits/weight) | ternary | binary (packed codes)",
+    BASELINE_FORMAT_CHOICES,
+    'runtime',
+  );
+}
+
+/** The library's format option for a choice ('runtime': undefined, each tier's default). */
+export function baselineFormatOf(choice: BaselineFormatChoice): BaselineFormat | undefined {
+  return choice === 'runtime' ? undefined : choice;
 }

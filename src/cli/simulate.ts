@@ -6,8 +6,9 @@ import { simulate } from '../simulate.js';
 import { buildResult, type SimulationResult } from '../results.js';
 import { checkOutputFile, writeFileAtomic } from '../util/output.js';
 import { printJson, printTable, us } from './common.js';
-import { addSetOption, choiceOption, fidelityOption, intOption, listParser, precisionPlanOption, type FidelityChoice } from './options.js';
+import { addSetOption, baselineFormatOf, baselineFormatOption, choiceOption, fidelityOption, intOption, listParser, precisionPlanOption, type BaselineFormatChoice, type FidelityChoice } from './options.js';
 import { PRECISION_ROLES, type PrecisionPlan } from '../model/precision.js';
+import type { BaselineFormat } from '../baselines/index.js';
 
 /** The default system for a plan: pim-gpt for all-bf16 linear layers, else its low-bit variant. */
 export function defaultSystemFor(plan: PrecisionPlan): string {
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .addOption(fidelityOption())
     .addOption(choiceOption('--packing <mode>', 'fast | dense (default: fast, dense when the model does not fit otherwise)', ['fast', 'dense']))
     .option('--devices <list>', 'comma-separated baseline devices (default: all shipped)', listParser('device presets'))
+    .addOption(baselineFormatOption())
     .option('--json', 'print the result document as JSON')
     .option('--out <file>', 'write the result document (JSON) to a file')
     .option('--progress', 'show a progress bar on stderr')
@@ -33,7 +35,7 @@ export function register(program: Command): void {
     .addOption(intOption('--seed <n>', 'seed of the functional weights and prompt', 0, 1));
   addSetOption(cmd, 'model preset', '--model-set');
   addSetOption(cmd, 'system preset').action(async (o: {
-    model: string; system?: string; precision: PrecisionPlan; prompt: number; tokens: number; fidelity: FidelityChoice; packing?: 'fast' | 'dense'; devices?: string[];
+    model: string; system?: string; precision: PrecisionPlan; prompt: number; tokens: number; fidelity: FidelityChoice; packing?: 'fast' | 'dense'; devices?: string[]; baselineFormat: BaselineFormatChoice;
     modelSet: string[]; json?: boolean; out?: string; progress?: boolean; set: string[]; functional?: boolean; seed: number;
   }) => {
     if (o.out) checkOutputFile(o.out, '--out');
@@ -48,18 +50,18 @@ export function register(program: Command): void {
         model: o.model, system, precision, prompt, tokens, fidelity: o.fidelity, packing: o.packing,
         systemSets: o.set, modelSets: o.modelSet, onToken: (i) => bar?.update(i + 1),
       });
-      result = buildResult(sim, { asicOps: sim.asicOps, devices: o.devices, sets: { system: o.set, model: o.modelSet } });
+      result = buildResult(sim, { asicOps: sim.asicOps, devices: o.devices, sets: { system: o.set, model: o.modelSet }, baselineFormat: baselineFormatOf(o.baselineFormat) });
     } finally {
       bar?.stop();
     }
     if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n');
     if (o.json) return printJson(result);
-    printSummary(result);
+    printSummary(result, baselineFormatOf(o.baselineFormat));
     if (o.out) process.stdout.write(`wrote ${o.out}\n`);
   });
 }
 
-export function printSummary(r: SimulationResult): void {
+export function printSummary(r: SimulationResult, baselineFormat?: BaselineFormat): void {
   const c = r.config, s = r.summary, b = r.breakdownNs;
   printTable([
     ['model', `${c.model.name} (${(c.model.parameters / 1e6).toFixed(0)}M parameters) on ${c.system.name}`],
@@ -73,6 +75,9 @@ export function printSummary(r: SimulationResult): void {
     ['energy per token', `${(r.energy.perTokenPj / 1e6).toFixed(3)} µJ (average ${(r.energy.averagePowerMw / 1000).toFixed(2)} W)`],
   ]);
   process.stdout.write('\nspeedup / energy efficiency over baselines (tier A ideal roofline, B optimised runtime = headline, C eager framework as in PIM-GPT):\n');
+  process.stdout.write(baselineFormat === undefined
+    ? "  baseline weights: each tier's runtime default (A, B: the model's formats; C: fp32, the eager framework's dtype)\n"
+    : `  baseline weights: ${baselineFormat === 'ops' ? "the model's formats" : baselineFormat} at every tier (as asked)\n`);
   const devices = [...new Set(r.baselines.map((x) => x.device))];
   for (const d of devices) {
     const row = r.baselines.filter((x) => x.device === d).map((x) => `${x.tier}: ${x.speedup.toFixed(1)}x / ${x.energyEfficiency.toFixed(1)}x`);

@@ -118,6 +118,8 @@ const CASES: readonly Case[] = [
   { argv: ['simulate', '--model', c('bad-heads-model.json')], code: 1, says: /bad-heads-model\.json: invalid models preset: field heads = 5: dModel \(768\) must be divisible by heads \(5\)/ },
   { argv: ['simulate', '--model', 'test-tiny', '--precision', 'int4'], code: 2, says: /'--precision <plan>' argument 'int4' is invalid/ },
   { argv: ['simulate', '--model', 'test-tiny', '--devices', 't4,,v100'], code: 2, says: /without empty entries/ },
+  { argv: ['simulate', '--model', 'test-tiny', '--baseline-format', 'q5_K'], code: 2, says: /option '--baseline-format <format>' argument 'q5_K' is invalid\. Allowed choices are runtime, ops, fp32, fp16, bf16, int8, q4_0, q4_K_M, ternary, binary/ },
+  { argv: ['baseline', '--model', 'test-tiny', '--device', 't4', '--baseline-format', 'int4'], code: 2, says: /option '--baseline-format <format>' argument 'int4' is invalid\. Allowed choices are runtime, ops, fp32, fp16, bf16, int8, q4_0, q4_K_M, ternary, binary/ },
   { argv: ['simulate', '--model', 'test-tiny', '--tokens', '1', '--devices', 'gtx-480'], code: 1, says: /unknown devices preset "gtx-480"/ },
   { argv: ['simulate', '--model', 'gpt2-small', '--tokens', '1024'], code: 1, says: /prompt \(1\) \+ tokens \(1024\) exceeds gpt2-small's context of 1024/ },
   { argv: ['simulate', '--model', 'test-tiny', '--packing', 'tight'], code: 2, says: /Allowed choices are fast, dense/ },
