@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { loadSystem } from '../spec/system.js';
 import { runGemv } from '../mapping/gemvRun.js';
-import { tfjsGemv, maxRelError } from '../functional/gemvReference.js';
 import { withCommandLog } from '../dram/commandLogSink.js';
 import { InputError } from '../util/errors.js';
 import { checkOutputFile } from '../util/output.js';
@@ -33,6 +32,8 @@ export function register(program: Command): void {
     const { rows, cols, seed } = o;
     const r = withCommandLog(o.commandLog, (onCommand) => runGemv(system, rows, cols, { functional: o.functional, seed, fidelity: o.fidelity, onCommand, precision }));
     const s = r.stats;
+    // TensorFlow.js loads only when a functional check is asked for.
+    const { tfjsGemv, maxRelError } = o.functional ? await import('../functional/gemvReference.js') : ({} as typeof import('../functional/gemvReference.js'));
     let functional: { maxRelError: number; reference: string; bitExact?: boolean; mismatches?: number; quantizationRelError?: number } | undefined;
     if (o.functional && r.lowBit) {
       // Bit-exact against the integer reference; the error against float32 on the unquantized

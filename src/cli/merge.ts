@@ -1,6 +1,7 @@
 /** `pimsim merge <inputs...> --out <dir>`: one report from the result files of several study shards. */
 import type { Command } from 'commander';
-import { buildReport, checkReportTarget, loadResults, writeReportDir } from '../report/index.js';
+import { checkReportTarget, writeReportDir } from '../report/write.js';
+import { loadResults } from '../report/load.js';
 import { InputError } from '../util/errors.js';
 import { collectMergeInputs } from '../study/shard.js';
 
@@ -11,7 +12,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'report directory')
     .option('--title <text>', 'report title')
     .option('--allow-partial', 'draw the report even if shards of the study are missing (the report says which)')
-    .action((inputs: string[], o: { out: string; title?: string; allowPartial?: boolean }) => {
+    .action(async (inputs: string[], o: { out: string; title?: string; allowPartial?: boolean }) => {
       checkReportTarget(o.out);
       const { files, expectedHash, notes } = collectMergeInputs(inputs, { allowPartial: o.allowPartial });
       // Shards name their files by point number, so sorting by name restores the study's order.
@@ -23,6 +24,7 @@ export function register(program: Command): void {
           throw new InputError(`configHash ${result.configHash} differs from the ${want} its shard manifest expects: the file was replaced or edited`, file);
         }
       }
+      const { buildReport } = await import('../report/index.js');
       const report = buildReport(loaded, { title: o.title, notes });
       writeReportDir(o.out, report.files);
       for (const n of notes) process.stderr.write(`pimsim: warning: ${n}\n`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { SimulationResultShape, RESULT_SCHEMA_VERSION } from '../resultSchema.js';
-import { MemoryPresetSchema } from '../spec/memory.js';
+import { CommandSetPresetSchema, MemoryPresetSchema } from '../spec/memory.js';
 import { SystemPresetSchema } from '../spec/system.js';
 import { ModelPresetSchema } from '../model/spec.js';
 import { DevicePresetSchema } from '../baselines/device.js';
@@ -17,7 +17,7 @@ import { readdirSync } from 'node:fs';
 import { choiceOption } from './options.js';
 
 const PRESETS: Readonly<Record<string, z.ZodType>> = {
-  memory: MemoryPresetSchema, systems: SystemPresetSchema, models: ModelPresetSchema, devices: DevicePresetSchema, asic: AsicPresetSchema, energy: EnergyPresetSchema,
+  memory: MemoryPresetSchema, 'command-sets': CommandSetPresetSchema, systems: SystemPresetSchema, models: ModelPresetSchema, devices: DevicePresetSchema, asic: AsicPresetSchema, energy: EnergyPresetSchema,
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -36,7 +36,11 @@ export function presetJsonSchema(kind: string): JsonSchema {
     ...base,
     title: `pimsim ${kind} preset`,
     description: `A pimsim ${kind} preset file. A file may "extends" another preset and give only the fields it changes ("+key" appends to the parent's list), so no field is required here; pimsim checks the merged preset when it loads it.`,
-    properties: { ...(base.properties as object), extends: { type: 'string', description: 'preset name or path this file starts from' } },
+    properties: {
+      ...(base.properties as object),
+      extends: { type: 'string', description: 'preset name or path this file starts from' },
+      ...(kind === 'memory' ? { include: { type: 'array', items: { type: 'string' }, description: 'PIM command sets (src/presets/command-sets/) merged after the parent' } } : {}),
+    },
     patternProperties: { '^\\+': { type: 'array', description: "appended to the parent's list of the same name" } },
   };
 }

@@ -1,7 +1,6 @@
 /** `pimsim simulate`: GPT token generation on a PIM system, with energy and baselines. */
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { runFunctional } from '../functional/run.js';
 import { simulate } from '../simulate.js';
 import { buildResult, type SimulationResult } from '../results.js';
 import { checkOutputFile, writeFileAtomic } from '../util/output.js';
@@ -90,6 +89,8 @@ export function printSummary(r: SimulationResult, baselineFormat?: BaselineForma
 
 /** --functional: the simulated datapath against a float32 reference, step by step. */
 async function functional(o: { model: string; system: string; prompt: number; tokens: number; seed: number; systemSets: string[]; modelSets: string[]; json?: boolean; out?: string }): Promise<void> {
+  // TensorFlow.js (the float32 reference) loads only for --functional.
+  const { runFunctional } = await import('../functional/run.js');
   const r = await runFunctional({ model: o.model, system: o.system, prompt: o.prompt, tokens: o.tokens, seed: o.seed, systemSets: o.systemSets, modelSets: o.modelSets });
   const same = r.firstDivergence < 0;
   const out = {

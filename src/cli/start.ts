@@ -8,10 +8,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '../model/spec.js';
 import { loadSystem } from '../spec/system.js';
-import { checkReportTarget } from '../report/index.js';
+import { checkReportTarget } from '../report/write.js';
 import { runPoints } from '../study/runner.js';
 import type { StudyPoint } from '../study/point.js';
-import { writeStudy } from '../study/write.js';
 import { intOption, listParser } from './options.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,6 +53,7 @@ export function register(program: Command): void {
       process.stderr.write(`pimsim: simulating ${points.length} models x (1 prompt + ${o.tokens} generated tokens) on ${o.system}\n`);
       const t0 = Date.now();
       const results = await runPoints(points, { progress: true, workers: o.workers });
+      const { writeStudy } = await import('../study/write.js');
       const out = await writeStudy(results, o.out, { title: `Default study: PIM-GPT models on ${o.system}`, notes });
       process.stdout.write(`\n${results.length} simulations in ${((Date.now() - t0) / 1000).toFixed(0)} s; report written to ${out}\n`);
       for (const r of results) {

@@ -131,6 +131,9 @@ function readWithExtends(kind: PresetKind, file: string, seen: string[]): JsonOb
     const parentFile = parent.endsWith('.json') || parent.includes('/') ? resolve(dirname(file), parent) : presetFile(kind, parent);
     base = readWithExtends(kind, parentFile, [...seen, file]);
   }
+  if (kind === 'memory' && own.commandSets !== undefined) {
+    throw new InputError('field commandSets: filled in by pimsim from "include"; write "include": ["aim"] instead', file);
+  }
   if (kind === 'memory' && own.include !== undefined) {
     const include = own.include;
     delete own.include;

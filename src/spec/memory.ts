@@ -183,6 +183,25 @@ export const MemoryPresetSchema = z
   });
 export type MemoryPreset = z.infer<typeof MemoryPresetSchema>;
 
+/**
+ * A PIM command set (src/presets/command-sets/): the commands it adds, the rules it adds to any
+ * standard that includes it, defaults for the timing values those rules read, and optionally a
+ * register mode. Merged into a memory preset by the loader (spec/load.ts, `include`).
+ */
+export const CommandSetPresetSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().min(1),
+  description: z.string(),
+  commands: z.array(z.enum(COMMAND_NAMES)),
+  timing: z
+    .strictObject(Object.fromEntries(TIMING_KEYS.map((k) => [k, cycleValue.optional()])) as Record<TimingKey, z.ZodOptional<typeof cycleValue>>)
+    .optional(),
+  registerMode: RegisterModeSchema.optional(),
+  sources: z.record(z.string(), z.string()).optional(),
+  '+rules': z.array(RuleSchema).optional(),
+  '+assumptions': z.array(z.string()).optional(),
+});
+
 /** A rule after names are resolved to cycles. */
 export interface ResolvedRule {
   readonly kind: 'pair' | 'window';
