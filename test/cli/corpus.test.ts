@@ -152,8 +152,8 @@ const CASES: readonly Case[] = [
   { argv: ['merge', w('a-directory'), '--out', w('m1')], code: 1, says: /no result files \(\*\.json\)/ },
   { argv: ['merge', w('study/shard-1-of-2'), '--out', w('foreign')], code: 1, says: /holds other files and is not a pimsim report/ },
   // list, schema, start, the program
-  { argv: ['list', 'gpus'], code: 2, says: /argument 'kind'.*Allowed choices are memories, memory, systems, models, devices, asic, energy/ },
-  { argv: ['schema', '--print', 'trace'], code: 2, says: /Allowed choices are result, memory, systems, models, devices, asic, energy/ },
+  { argv: ['list', 'gpus'], code: 2, says: /argument 'kind'.*Allowed choices are memories, memory, command-sets, systems, models, devices, asic, energy/ },
+  { argv: ['schema', '--print', 'trace'], code: 2, says: /Allowed choices are result, memory, command-sets, systems, models, devices, asic, energy/ },
   { argv: ['schema', '--out', w('a-file.txt')], code: 1, says: /--out .*a-file\.txt: is a file/ },
   { argv: ['start', '--out', w('foreign')], code: 1, says: /--out .*foreign: holds other files and is not a pimsim report/ },
   { argv: ['start', '--tokens', '0'], code: 2, says: /'--tokens <N>' argument '0' is invalid/ },
