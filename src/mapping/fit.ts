@@ -35,6 +35,8 @@ export function fitAdvice(model: ModelSpec, system: SystemSpec, plan: PrecisionP
   const lines = [
     `${model.name} needs about ${(need.total / GB).toFixed(2)} GB (weights ${(need.weights / GB).toFixed(2)} GB, KV cache ${(need.kv / GB).toFixed(2)} GB for ${model.context} tokens); ${system.name} holds ${(systemBytes(system) / GB).toFixed(2)} GB`,
   ];
+  // Enough bytes in all, yet no placement: a per-bank limit (rows a bank must hold) binds, as said above.
+  if (need.total <= systemBytes(system)) lines[0] += ' in all, but the placement needs more rows per bank than it has (above)';
   const ok: string[] = [];
   for (const name of listPresets('systems')) {
     if (name === system.name) continue;

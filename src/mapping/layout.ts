@@ -87,7 +87,7 @@ export function layoutModel(model: ModelSpec, system: SystemSpec, packing?: Pack
         return false;
       }
     };
-    throw new InputError(`${e.message}\n${fitAdvice(model, system, plan, fits)}`);
+    throw new InputError(`${e.message}. ${fitAdvice(model, system, plan, fits)}`);
   }
 }
 
