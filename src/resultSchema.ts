@@ -13,8 +13,8 @@ import { PrecisionPlanSchema } from './model/precision.js';
 export const RESULT_KIND = 'pimsim.simulation';
 /** Version 2: tier C stores weights in fp32; configHash covers the resolved configuration; ranges and consistency are checked. */
 export const RESULT_SCHEMA_VERSION = 2;
-/** The pimsim version written into results and reports (package.json's; a test keeps them equal). */
-export const PIMSIM_VERSION = '0.1.0';
+/** The pimsim version written into results and reports. */
+export { PIMSIM_VERSION } from './util/version.js';
 
 const count = z.number().int().nonnegative();
 const posInt = z.number().int().positive();

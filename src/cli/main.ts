@@ -6,35 +6,53 @@
  */
 import { Command, CommanderError } from 'commander';
 import { PimsimError } from '../util/errors.js';
+import { PIMSIM_VERSION } from '../util/version.js';
 import { quote } from '../spec/quote.js';
 import { fsReason, isFsError } from '../util/fsError.js';
-import { register as trace } from './trace.js';
-import { register as check } from './check.js';
-import { register as list } from './list.js';
-import { register as start } from './start.js';
-import { register as gemv } from './gemv.js';
-import { register as run } from './run.js';
-import { register as simulateCmd } from './simulate.js';
-import { register as baseline } from './baseline.js';
-import { register as report } from './report.js';
-import { register as merge } from './merge.js';
-import { register as precision } from './precision.js';
-import { register as schema } from './schema.js';
-import { register as config } from './config.js';
 
 
-export const PROGRAM_VERSION = '0.1.0';
+type Register = (program: Command) => void;
 
-const COMMANDS = [trace, check, list, config, run, gemv, simulateCmd, precision, baseline, report, merge, schema, start] as const;
+/**
+ * Each command's module, loaded only when needed: a command line loads the module of the command
+ * it runs (and what that imports), `--version` none, and help or an unknown command all of them
+ * (to list them). Order is the order of `pimsim --help`.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<{ register: Register }>>> = {
+  trace: () => import('./trace.js'),
+  check: () => import('./check.js'),
+  list: () => import('./list.js'),
+  config: () => import('./config.js'),
+  run: () => import('./run.js'),
+  gemv: () => import('./gemv.js'),
+  simulate: () => import('./simulate.js'),
+  precision: () => import('./precision.js'),
+  baseline: () => import('./baseline.js'),
+  report: () => import('./report.js'),
+  merge: () => import('./merge.js'),
+  schema: () => import('./schema.js'),
+  start: () => import('./start.js'),
+};
 
-export function buildProgram(): Command {
+/** The commands a command line needs defined (argv as process.argv: node, script, args...). */
+function commandsFor(argv: readonly string[]): string[] {
+  const args = argv.slice(2);
+  const named = args.find((a) => !a.startsWith('-'));
+  if (named !== undefined && named in COMMANDS) return [named];
+  if (named === undefined && args.some((a) => a === '--version' || a === '-V')) return [];
+  return Object.keys(COMMANDS);
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('pimsim')
     .description('Event-driven, cycle-accurate DRAM-PIM simulator for GPT inference')
-    .version(PROGRAM_VERSION)
+    .version(PIMSIM_VERSION)
     .exitOverride()
     // main() prints usage errors itself, on one line.
     .configureOutput({ outputError: () => undefined });
-  for (const register of COMMANDS) register(program);
+  const names = commandsFor(argv);
+  const modules = await Promise.all(names.map((n) => COMMANDS[n]()));
+  for (const m of modules) m.register(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
@@ -58,7 +76,7 @@ function where(e: Error): string {
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   try {
-    await buildProgram().parseAsync(argv as string[]);
+    await (await buildProgram(argv)).parseAsync(argv as string[]);
     const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
     return code;
   } catch (e) {
