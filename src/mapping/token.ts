@@ -92,13 +92,19 @@ const kvWrite: Lower<'kv-write'> = (s, op) => {
   }
 };
 
-const attnScore: Lower<'attn-score'> = (s, op) => {
+/** What both attention products of a layer start from: its K/V layout, the context length, ids. */
+function attention(s: Lowering, op: OfKind<'attn-score'> | OfKind<'attn-context'>) {
   const { layout, position } = s;
   const { system } = layout;
-  const m = system.memory, banks = m.banksPerChannel, e = m.accessBytes / 2;
-  const kv = layout.kv[op.layer];
-  const L = `L${op.layer}`;
-  const n = position + 1, hd = op.headDim;
+  const m = system.memory;
+  return {
+    layout, system, m, banks: m.banksPerChannel, e: m.accessBytes / 2, kv: layout.kv[op.layer],
+    L: `L${op.layer}`, n: position + 1, hd: op.headDim,
+  };
+}
+
+const attnScore: Lower<'attn-score'> = (s, op) => {
+  const { layout, system, m, banks, e, kv, L, n, hd } = attention(s, op);
   const slots = Math.ceil(n / banks);
   const rows = Math.ceil(slots / kv.kSegments);
   // Scores read out in groups of as many tokens per bank as the PUs have accumulators.
@@ -130,12 +136,7 @@ const attnScore: Lower<'attn-score'> = (s, op) => {
 };
 
 const attnContext: Lower<'attn-context'> = (s, op) => {
-  const { layout, position } = s;
-  const { system } = layout;
-  const m = system.memory, banks = m.banksPerChannel, e = m.accessBytes / 2;
-  const kv = layout.kv[op.layer];
-  const L = `L${op.layer}`;
-  const n = position + 1, hd = op.headDim;
+  const { layout, system, m, banks, e, kv, L, n, hd } = attention(s, op);
   // S.V: the head's probabilities in the global buffer, V^T rows MACed, one chunk of context at a time.
   const tokensPerChunk = kv.tokensPerChunk;
   const chunks = Math.ceil(n / tokensPerChunk);
