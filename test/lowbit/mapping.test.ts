@@ -5,6 +5,7 @@
  * min(63, 2048 / weights per column) columns (one row column kept for scales); segments s fit
  * s x chunk + ceil(4 s / 32) <= 64 columns.
  */
+import { errorOf } from '../helpers/errors.js';
 import { describe, expect, it } from 'vitest';
 import { gemvItems, planGemv, type GemvPlan } from '../../src/mapping/gemv.js';
 import { layoutModel } from '../../src/mapping/layout.js';
@@ -12,7 +13,6 @@ import { loadModel } from '../../src/model/spec.js';
 import { parsePrecisionPlan } from '../../src/model/precision.js';
 import { buildProgram, formatProgram, parseProgram } from '../../src/pim/program.js';
 import { runProgram } from '../../src/pim/run.js';
-import { InputError } from '../../src/util/errors.js';
 import { loadSystem } from '../../src/spec/system.js';
 
 const sys = loadSystem('pim-gpt-lowbit');
@@ -125,15 +125,7 @@ describe('model layout by precision plan', () => {
 });
 
 describe('bad input', () => {
-  const msg = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(InputError);
-      return (e as Error).message;
-    }
-    throw new Error('expected an InputError');
-  };
+  const msg = (f: () => unknown) => errorOf(f).message;
 
   it('a precision the system PUs lack', () => {
     const pimGpt = loadSystem('pim-gpt');
