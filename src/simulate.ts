@@ -11,6 +11,7 @@ import { tokenItems } from './mapping/token.js';
 import { buildProgram, patchProgram, type Program } from './pim/program.js';
 import { PimMachine, type FormatCounts, type PimStats } from './pim/run.js';
 import type { Fidelity } from './pim/sequencer.js';
+import type { MemoStats } from './pim/memo.js';
 import type { Datapath } from './pim/datapath.js';
 import type { CommandSink } from './dram/controller.js';
 import { asicOpsOf } from './mapping/asicOps.js';
@@ -77,6 +78,8 @@ export interface Simulation {
   /** Packing and precision plan as requested (before automatic choices), for the configuration hash. */
   readonly requestedPacking?: Packing;
   readonly requestedPrecision: PrecisionPlan;
+  /** Instruction-memo counters (null when off: command fidelity, functional runs, command logs). */
+  readonly memo: MemoStats | null;
 }
 
 function resolve(opts: SimulateOptions): { model: ModelSpec; system: SystemSpec } {
@@ -135,6 +138,6 @@ export function simulate(opts: SimulateOptions): Simulation {
   };
   return {
     layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity, asicOps,
-    precision: layout.precision, formats: machine.formatCounts(), requestedPacking: opts.packing, requestedPrecision: plan,
+    precision: layout.precision, formats: machine.formatCounts(), requestedPacking: opts.packing, requestedPrecision: plan, memo: machine.memo ? { ...machine.memo.stats } : null,
   };
 }

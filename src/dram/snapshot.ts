@@ -33,6 +33,17 @@ export class TimingSnapshot {
     return timing.matchesLive(now, now, this.idx, this.rel, this.n);
   }
 
+  /**
+   * Whether `current`, just captured from `timing` at `now` relative to `now`, equals this
+   * snapshot (cheaper than matches(): the dense part is compared as captured).
+   */
+  equalsCurrent(current: TimingSnapshot, timing: ChannelTiming, now: number): boolean {
+    if (current.n !== this.n) return false;
+    const d = this.dense, e = current.dense;
+    for (let i = 0; i < d.length; i++) if (d[i] !== e[i]) return false;
+    return timing.matchesLive(now, now, this.idx, this.rel, this.n);
+  }
+
   /** Make this snapshot the channel's state with `ref` as its reference (bounds and windows; open rows are the caller's). */
   restore(timing: ChannelTiming, now: number, ref: number): void {
     timing.restoreLive(now, ref, this.idx, this.rel, this.n);

@@ -103,7 +103,6 @@ export class InstructionMemo {
   /** The key of the last lookup (scratch), its hash and the channel timing it was taken from. */
   private readonly sig: Float64Array;
   private state: TimingSnapshot | null = null;
-  private readonly scratch: Float64Array;
   private hash = 0;
 
   constructor(
@@ -114,7 +113,6 @@ export class InstructionMemo {
   ) {
     this.sig = new Float64Array(SIG + banks);
     this.state = new TimingSnapshot(timing);
-    this.scratch = new Float64Array(timing.denseSize);
   }
 
   /** Whether an instruction is long enough to be worth a lookup. */
@@ -173,7 +171,7 @@ export class InstructionMemo {
     outer: for (const e of list) {
       const ek = e.key.sig;
       for (let i = 0; i < ek.length; i++) if (ek[i] !== k[i]) continue outer;
-      if (e.key.state.n !== this.state!.n || !e.key.state.matches(timing, now, this.scratch)) continue;
+      if (!e.key.state.equalsCurrent(this.state!, timing, now)) continue;
       this.stats.hits++;
       return e.outcome;
     }

@@ -89,7 +89,9 @@ export class PimMachine {
     const datapath = opts.datapath ?? null;
     const m = system.memory;
     const memo = opts.memo ?? true;
-    this.memo = memo === false ? null : memo === true ? new InstructionMemo(new ChannelTiming(m), m.banksPerRank * m.rankSlots) : memo;
+    // The memo serves fast fidelity without a datapath or command log (where every command matters).
+    const usable = this.fidelity === 'fast' && !datapath && !opts.onCommand;
+    this.memo = memo === false || !usable ? null : memo === true ? new InstructionMemo(new ChannelTiming(m), m.banksPerRank * m.rankSlots) : memo;
     this.sequencers = Array.from({ length: m.org.channels }, (_, c) => new ChannelSequencer(this.engine, system, c, this.fidelity, datapath, opts.onCommand, this.memo));
     this.asic = new AsicUnit(this.engine, system.asic, m.tCK_ps, datapath);
   }
