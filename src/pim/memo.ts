@@ -28,8 +28,8 @@ const OP_CODE: Readonly<Record<string, number>> = { MAC: 1, WR: 2, RD: 3 };
 const OTHER_ROW = -2, CLOSED_ROW = -1;
 /** Final open row: the bank kept the row it had at the start. */
 export const UNCHANGED_ROW = -3;
-/** Instructions issuing fewer commands than this run live: a lookup would cost about as much. */
-const MIN_COMMANDS = 8;
+/** One-row instructions with fewer columns than this run live: a lookup would cost about as much. */
+const MIN_COLUMNS = 8;
 const SIG = 19;
 
 /** The channel's state at a point of a piece, relative to the piece's start. */
@@ -51,7 +51,8 @@ export interface Point {
 }
 
 /** A boundary inside a piece: the point, the decoder's progress, and when its command would issue. */
-export interface Checkpoint extends Point {
+export interface Checkpoint {
+  readonly point: Point;
   /** Cycles from the start to the command the boundary decides on: a refresh due by then cuts in. */
   readonly tau: number;
   /** Cycles from the start to the decision (the channel's clock there). */
@@ -71,8 +72,9 @@ export interface Checkpoint extends Point {
 export interface Outcome {
   /** Cycles from the start to the piece's first command (a refresh due by then comes first). */
   readonly firstTau: number;
-  /** The boundaries inside the piece, in order. */
+  /** The boundaries inside the piece, in order, and their tau (a flat copy: the scan of every replay). */
   readonly checkpoints: readonly Checkpoint[];
+  readonly taus: Float64Array;
   /** The instruction's end, when the piece ran to it (null: a refresh cut the recording). */
   readonly end: Point | null;
 }
@@ -115,11 +117,13 @@ export class InstructionMemo {
     this.state = new TimingSnapshot(timing);
   }
 
-  /** Whether an instruction is long enough to be worth a lookup. */
+  /**
+   * Whether an instruction is worth a lookup: row instructions (each row costs several commands:
+   * PRE, ACT, the column run, readouts, mode switches), but not a lone burst.
+   */
   static eligible(ins: Instruction): boolean {
     if (OP_CODE[ins.op] === undefined) return false;
-    const perRow = ins.op === 'MAC' ? ins.segments * ins.count : ins.count * (ins.allBanks ? 16 : 1);
-    return ins.rowCount * perRow >= MIN_COMMANDS;
+    return ins.rowCount > 1 || ins.count * ins.segments >= MIN_COLUMNS;
   }
 
   /**

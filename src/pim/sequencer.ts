@@ -510,9 +510,8 @@ export class ChannelSequencer implements Component, Executor {
     if (o !== undefined) {
       // A refresh due by the first command comes before the piece: live.
       if (now + o.firstTau >= this.nextRefresh) return -1;
-      for (const c of o.checkpoints) {
-        if (now + c.tau >= this.nextRefresh) return this.resume(i, ins, now, c);
-      }
+      const taus = o.taus, due = this.nextRefresh - now;
+      for (let j = 0; j < taus.length; j++) if (taus[j] >= due) return this.resume(i, ins, now, o.checkpoints[j]);
       if (o.end !== null) {
         this.restore(i, ins, now, o.end);
         this.clock = this.lastIssue + 1;
@@ -545,7 +544,7 @@ export class ChannelSequencer implements Component, Executor {
 
   /** Restore checkpoint c of a piece starting at `now` and go on live from its boundary decision. Returns the clock there. */
   private resume(i: number, ins: Instruction, now: number, c: Checkpoint): number {
-    this.restore(i, ins, now, c);
+    this.restore(i, ins, now, c.point);
     this.rowIdx += c.rowsDone;
     this.seg = c.seg;
     this.k = c.k;
@@ -613,7 +612,7 @@ export class ChannelSequencer implements Component, Executor {
     const tau = this.issueCycle(now) - r.t;
     if (r.firstTau < 0) r.firstTau = tau;
     r.checkpoints.push({
-      ...this.point(r, now), tau, at: now - r.t, rowsDone: this.rowIdx - r.rowIdx0, seg: this.seg, k: this.k, reads: this.reads,
+      point: this.point(r, now), tau, at: now - r.t, rowsDone: this.rowIdx - r.rowIdx0, seg: this.seg, k: this.k, reads: this.reads,
       switchedFor: this.switchedFor, switchedBank: this.switchedBank, switchedAt: this.switchedAt - r.t,
     });
   }
@@ -628,7 +627,7 @@ export class ChannelSequencer implements Component, Executor {
     // No decision taken (a refresh came first): nothing to keep.
     if (r.firstTau < 0) return;
     const end = ins === null ? null : this.point(r, this.clock);
-    this.memo!.record(r.key, { firstTau: r.firstTau, checkpoints: r.checkpoints, end });
+    this.memo!.record(r.key, { firstTau: r.firstTau, checkpoints: r.checkpoints, taus: Float64Array.from(r.checkpoints, (c) => c.tau), end });
   }
 
   /** Apply a recorded point to a piece starting at t on instruction i. */
