@@ -31,6 +31,8 @@ export const UNCHANGED_ROW = -3;
 /** One-row instructions with fewer columns than this run live: a lookup would cost about as much. */
 const MIN_COLUMNS = 8;
 const SIG = 19;
+// A module-local copy: imported bindings are getters under some loaders.
+const PRECISION_LIST: readonly string[] = PRECISIONS.slice();
 
 /** The channel's state at a point of a piece, relative to the piece's start. */
 export interface Point {
@@ -144,7 +146,7 @@ export class InstructionMemo {
     key[8] = ins.readout ? 1 : 0;
     key[9] = ins.readoutWords;
     key[10] = ins.readoutGroup;
-    key[11] = PRECISIONS.indexOf(ins.precision);
+    key[11] = PRECISION_LIST.indexOf(ins.precision);
     key[12] = mode;
     key[13] = lastCat;
     key[14] = started ? 1 : 0;

@@ -299,6 +299,22 @@ function makeInstruction(ins: Parsed, c: number | 'all' | -1, index: number, idS
   };
 }
 
+/** Deep equality of JSON-like values down to `depth` levels (items are small plain objects). */
+function sameValue(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return true;
+  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], depth - 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth - 1)) return false;
+  return true;
+}
+
 function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.length !== b.length) return false;
@@ -320,7 +336,7 @@ export function patchProgram(prev: Program, items: readonly (InstructionInput | 
   for (let k = 0; k < items.length; k++) {
     const raw = items[k] as Parsed;
     const was = old[k] as Parsed;
-    if (raw === was) continue;
+    if (raw === was || sameValue(raw, was, 3)) continue;
     if (raw.op !== was.op || raw.id !== was.id || ('channel' in raw ? raw.channel : -1) !== ('channel' in was ? was.channel : -1) || !sameStrings(raw.deps, was.deps)) return null;
     for (let i = starts[k]; i < starts[k + 1]; i++) {
       const o = out[i];

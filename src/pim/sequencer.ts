@@ -49,6 +49,9 @@ const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = C
 const ACT16 = COMMAND_ID.ACT16, MAC = COMMAND_ID.MAC, MAC16 = COMMAND_ID.MAC16, WRGB = COMMAND_ID.WRGB;
 const RDMAC16 = COMMAND_ID.RDMAC16, WRBIAS = COMMAND_ID.WRBIAS, REFAB = COMMAND_ID.REFab;
 const DONE = -1;
+// Module-local copies: imported bindings are getters under some loaders, and these are read per instruction.
+const NC = NUM_COMMANDS, NCAT = CATEGORIES.length, WAITING = CAT.waiting;
+const PRECISION_LIST: readonly string[] = PRECISIONS.slice();
 
 /** Category charged for the wait after each command. */
 const CATEGORY_OF = new Int8Array(NUM_COMMANDS).fill(CAT.mac);
@@ -184,7 +187,7 @@ export class ChannelSequencer implements Component, Executor {
     const m = system.memory;
     this.timing = new ChannelTiming(m);
     this.memo = fidelity === 'fast' && !datapath && !onCommand ? (memo ?? null) : null;
-    this.counterScratch = new Float64Array(NUM_COMMANDS + CATEGORIES.length + 1);
+    this.counterScratch = new Float64Array(NC + NCAT + 1);
     this.rowScratch = new Int32Array(this.timing.openRow.length);
     this.snapScratch = new TimingSnapshot(this.timing);
     if (m.controller.refresh === 'per-bank') {
@@ -246,7 +249,7 @@ export class ChannelSequencer implements Component, Executor {
 
   /** Close the channel's time accounting at `end` (the rest is waiting). */
   finish(end: number): void {
-    if (end > this.lastIssue) this.time[CAT.waiting] += end - this.lastIssue;
+    if (end > this.lastIssue) this.time[WAITING] += end - this.lastIssue;
     this.lastIssue = end;
     if (this.openSince >= 0 && end > this.openSince) {
       this.rowOpen[0] += end - this.openSince;
@@ -304,7 +307,7 @@ export class ChannelSequencer implements Component, Executor {
       }
       if (!refresh && i !== this.curIndex) {
         this.curIndex = i;
-        this.issueAs = this.issueAsOf[PRECISIONS.indexOf(ins.precision)];
+        this.issueAs = this.issueAsOf[PRECISION_LIST.indexOf(ins.precision)];
       }
       if (!refresh && this.memo !== null && (!this.started || this.afterRefresh) && InstructionMemo.eligible(ins)) {
         this.afterRefresh = false;
@@ -417,7 +420,7 @@ export class ChannelSequencer implements Component, Executor {
     const ready = this.rt.readyAt[i];
     if (ready > this.lastIssue) {
       // Idle until the dependencies were met: charged to waiting.
-      this.time[CAT.waiting] += ready - this.lastIssue;
+      this.time[WAITING] += ready - this.lastIssue;
       this.lastIssue = ready;
     }
   }
@@ -488,8 +491,8 @@ export class ChannelSequencer implements Component, Executor {
   /** The counters in the repeat detectors' layout. */
   private readCounters(out: Float64Array): void {
     out.set(this.commands, 0);
-    out.set(this.time, NUM_COMMANDS);
-    out[NUM_COMMANDS + CATEGORIES.length] = this.rowOpen[0];
+    out.set(this.time, NC);
+    out[NC + NCAT] = this.rowOpen[0];
   }
 
   /**
@@ -564,7 +567,7 @@ export class ChannelSequencer implements Component, Executor {
   private preludeCharges(t: number, lastIssue: number, ready: number, cat: number, into: Float64Array, sign: number): void {
     let from = lastIssue;
     if (ready > from) {
-      into[CAT.waiting] += sign * (ready - from);
+      into[WAITING] += sign * (ready - from);
       from = ready;
     }
     into[cat] += sign * (t - from);
@@ -576,7 +579,7 @@ export class ChannelSequencer implements Component, Executor {
     const deltas = new Float64Array(n);
     this.readCounters(deltas);
     for (let k = 0; k < n; k++) deltas[k] -= r.counters[k];
-    this.preludeCharges(r.t, r.lastIssue, r.ready, r.cat, deltas.subarray(NUM_COMMANDS, NUM_COMMANDS + CATEGORIES.length), -1);
+    this.preludeCharges(r.t, r.lastIssue, r.ready, r.cat, deltas.subarray(NUM_COMMANDS, NC + NCAT), -1);
     // Rows open at the start closed since: their open time before the start is the past's.
     const closedInside = r.openSince >= 0 && this.openSince !== r.openSince;
     if (closedInside) deltas[n - 1] -= r.t - r.openSince;
@@ -639,7 +642,7 @@ export class ChannelSequencer implements Component, Executor {
       this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
     }
     this.preludeCharges(t, this.lastIssue, this.started ? -Infinity : this.rt.readyAt[i], this.lastCat, this.time, 1);
-    const nc = NUM_COMMANDS, nt = CATEGORIES.length, d = o.deltas, touched = o.touched;
+    const nc = NC, nt = NCAT, d = o.deltas, touched = o.touched;
     for (let j = 0; j < touched.length; j++) {
       const k = touched[j];
       if (k < nc) this.commands[k] += d[k];
@@ -796,7 +799,7 @@ export class ChannelSequencer implements Component, Executor {
     if (this.recording !== null) this.memoRecord(ins);
     this.afterRefresh = false;
     if (op === 'MAC') {
-      const p = PRECISIONS.indexOf(ins.precision);
+      const p = PRECISION_LIST.indexOf(ins.precision);
       this.bankColumnsByPrecision[p] += this.macColumns() - this.macColumnsAtStart;
       this.macCommandsByPrecision[p] += this.commands[MAC16] + this.commands[MAC] - this.macCommandsAtStart;
     }
