@@ -14,8 +14,12 @@
  * exactly when the command there would issue at or after the refresh's due cycle. A piece records
  * the channel's whole state at each of its boundaries (a checkpoint) with that issue cycle. A
  * replay finds the first checkpoint a refresh due at R would cut, restores it and lets the channel
- * go on (it refreshes there); with none, it replays the piece to its end. After a refresh inside an
- * instruction a new piece starts. Pieces start at an instruction's start and after such a refresh.
+ * go on (it refreshes there); with none, it replays the piece to its end.
+ *
+ * After a refresh inside an instruction a piece starts that runs to the instruction's end through
+ * every later refresh: its key includes the cycles to the next refresh due, and refreshes then
+ * follow every nREFI, so they fall at the same places in every replay. (An instruction's start is
+ * keyed without it: refresh phases there take thousands of values; just after a refresh, few.)
  * Tests compare runs with and without the memo, and against command fidelity.
  */
 import type { Instruction } from './program.js';
@@ -30,7 +34,7 @@ const OTHER_ROW = -2, CLOSED_ROW = -1;
 export const UNCHANGED_ROW = -3;
 /** One-row instructions with fewer columns than this run live: a lookup would cost about as much. */
 const MIN_COLUMNS = 8;
-const SIG = 19;
+const SIG = 20;
 // A module-local copy: imported bindings are getters under some loaders.
 const PRECISION_LIST: readonly string[] = PRECISIONS.slice();
 
@@ -79,6 +83,8 @@ export interface Outcome {
   readonly taus: Float64Array;
   /** The instruction's end, when the piece ran to it (null: a refresh cut the recording). */
   readonly end: Point | null;
+  /** Refreshes (REFab) inside the piece: a piece keyed by the refresh due runs through them. */
+  readonly refreshes: number;
 }
 
 /** A recorded key: the instruction signature, progress and context, and the timing state at the start. */
@@ -130,9 +136,10 @@ export class InstructionMemo {
 
   /**
    * Take the key of `ins` at progress (rowIdx, seg, k, reads; started) at `now` on a channel in the
-   * given state. The rows are keyed relative to the current row, and by the rows left.
+   * given state. The rows are keyed relative to the current row, and by the rows left. `due`: the
+   * cycles to the next refresh for a piece that runs through refreshes, or -1.
    */
-  makeKey(ins: Instruction, rowIdx: number, seg: number, k: number, reads: number, started: boolean, mode: number, lastCat: number, timing: ChannelTiming, now: number): void {
+  makeKey(ins: Instruction, rowIdx: number, seg: number, k: number, reads: number, started: boolean, mode: number, lastCat: number, timing: ChannelTiming, now: number, due: number): void {
     const key = this.sig;
     const rowsLeft = ins.rowCount - rowIdx;
     key[0] = OP_CODE[ins.op];
@@ -155,6 +162,8 @@ export class InstructionMemo {
     key[17] = reads;
     // Readouts close every readoutGroup segments counted from the block's first.
     key[18] = (rowIdx * ins.segments) % ins.readoutGroup;
+    // Cycles to the next refresh due, for pieces that run through refreshes (-1: cut at them).
+    key[19] = due;
     const openRow = timing.openRow, row0 = ins.row + rowIdx;
     for (let b = 0; b < this.banks; b++) {
       const r = openRow[b];

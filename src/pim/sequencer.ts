@@ -82,6 +82,9 @@ interface Recording {
   readonly started: boolean;
   firstTau: number;
   readonly checkpoints: Checkpoint[];
+  /** Keyed by the refresh due: runs through refreshes (no checkpoints), counting them. */
+  readonly through: boolean;
+  refreshes: number;
 }
 
 export type Fidelity = 'fast' | 'command';
@@ -322,7 +325,7 @@ export class ChannelSequencer implements Component, Executor {
           this.complete(i);
           continue;
         }
-        if (this.recording !== null && this.cBoundary) {
+        if (this.recording !== null && !this.recording.through && this.cBoundary) {
           // A boundary's decision at the channel's clock; one re-taken later (now > clock) is a refresh's doing.
           if (this.started) {
             if (now === this.clock) this.checkpoint(now);
@@ -330,7 +333,7 @@ export class ChannelSequencer implements Component, Executor {
         }
         refresh = this.started && this.cBoundary && now >= this.nextRefresh;
         // A recording visits every boundary (each is a checkpoint), so it skips nothing.
-        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && this.reads === 0 && !this.datapath && !this.onCommand && this.recording === null) {
+        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && this.reads === 0 && !this.datapath && !this.onCommand && (this.recording === null || this.recording.through)) {
           const before = now;
           now = this.skipRepeats(ins, now);
           if (now !== before && !this.decode(ins)) {
@@ -383,8 +386,11 @@ export class ChannelSequencer implements Component, Executor {
         this.issue(this.switchCmd, this.switchCmd, 0, 0, -1, -1, now);
         this.mode = need;
       } else if (refresh) {
-        if (this.recording !== null) this.memoRecord(null);
-        if (cmd === REFAB && this.started) this.afterRefresh = true;
+        if (this.recording !== null) {
+          if (!this.recording.through) this.memoRecord(null);
+          else if (cmd === REFAB) this.recording.refreshes++;
+        }
+        if (cmd === REFAB && this.started && this.recording === null) this.afterRefresh = true;
         this.issue(cmd, cmd, 0, 0, -1, -1, now);
         if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
       } else {
@@ -508,8 +514,16 @@ export class ChannelSequencer implements Component, Executor {
   private memoStart(i: number, ins: Instruction, now: number): number {
     const memo = this.memo!, tm = this.timing;
     this.recording = null;
-    memo.makeKey(ins, this.rowIdx, this.seg, this.k, this.reads, this.started, this.mode, this.lastCat, tm, now);
+    const through = this.started;
+    memo.makeKey(ins, this.rowIdx, this.seg, this.k, this.reads, this.started, this.mode, this.lastCat, tm, now, through ? this.nextRefresh - now : -1);
     const o = memo.lookup(tm, now);
+    if (o !== undefined && through) {
+      this.restore(i, ins, now, o.end!);
+      this.nextRefresh += o.refreshes * this.refreshInterval;
+      this.clock = this.lastIssue + 1;
+      this.complete(i);
+      return this.clock;
+    }
     if (o !== undefined) {
       // A refresh due by the first command comes before the piece: live.
       if (now + o.firstTau >= this.nextRefresh) return -1;
@@ -541,7 +555,7 @@ export class ChannelSequencer implements Component, Executor {
     this.recording = {
       index: i, key, t: now, lastIssue: this.lastIssue, ready: this.started ? -Infinity : this.rt.readyAt[i], openSince: this.openSince,
       counters, rows: this.timing.openRow.slice(), cat: this.lastCat, row0: ins.row + this.rowIdx, rowIdx0: this.rowIdx, started: this.started,
-      firstTau, checkpoints,
+      firstTau, checkpoints, through: this.started, refreshes: 0,
     };
   }
 
@@ -627,10 +641,14 @@ export class ChannelSequencer implements Component, Executor {
   private memoRecord(ins: Instruction | null): void {
     const r = this.recording!;
     this.recording = null;
+    if (r.through) {
+      this.memo!.record(r.key, { firstTau: 0, checkpoints: [], taus: new Float64Array(0), end: this.point(r, this.clock), refreshes: r.refreshes });
+      return;
+    }
     // No decision taken (a refresh came first): nothing to keep.
     if (r.firstTau < 0) return;
     const end = ins === null ? null : this.point(r, this.clock);
-    this.memo!.record(r.key, { firstTau: r.firstTau, checkpoints: r.checkpoints, taus: Float64Array.from(r.checkpoints, (c) => c.tau), end });
+    this.memo!.record(r.key, { firstTau: r.firstTau, checkpoints: r.checkpoints, taus: Float64Array.from(r.checkpoints, (c) => c.tau), end, refreshes: 0 });
   }
 
   /** Apply a recorded point to a piece starting at t on instruction i. */
