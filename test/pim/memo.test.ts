@@ -12,6 +12,7 @@ import { InstructionMemo } from '../../src/pim/memo.js';
 import { ChannelTiming } from '../../src/dram/timing.js';
 import { loadSystem, type SystemSpec } from '../../src/spec/system.js';
 import { simulate, type Simulation } from '../../src/simulate.js';
+import { loadModel } from '../../src/model/spec.js';
 import { mulberry32 } from '../../src/util/rng.js';
 import { randomProgram } from '../helpers/randomProgram.js';
 
@@ -111,6 +112,22 @@ describe('whole models: memo = no memo = command fidelity', () => {
       expect(essence(memo)).toEqual(essence(command));
     });
   }
+
+  it('random small models (seeded shapes, GPT and LLaMA families): memo = command fidelity over 24 tokens', () => {
+    const rng = mulberry32(4242);
+    const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+    for (let k = 0; k < 4; k++) {
+      const llama = k % 2 === 1;
+      const heads = 2 ** int(1, 3), hd = 16 * int(1, 4);
+      const sets = [`layers=${int(1, 3)}`, `dModel=${heads * hd}`, `heads=${heads}`, `dFF=${heads * hd * int(2, 4)}`, `vocab=${64 * int(2, 12)}`,
+        ...(llama ? [`kvHeads=${heads / 2}`] : [])];
+      const model = loadModel(llama ? 'test-tiny-llama' : 'test-tiny', sets);
+      const opts = { model, system: 'pim-gpt', tokens: 24 };
+      const memo = simulate(opts);
+      expect(memo.memo!.hits, sets.join(' ')).toBeGreaterThan(0);
+      expect(essence(memo), sets.join(' ')).toEqual(essence(simulate({ ...opts, fidelity: 'command' })));
+    }
+  });
 
   it('low-bit precisions (ternary, lm-head bf16) on pim-gpt-lowbit-16ch', () => {
     const opts = { model: 'test-tiny', system: 'pim-gpt-lowbit-16ch', tokens: 20, precision: 'ternary,lm-head=bf16' };
