@@ -16,6 +16,13 @@ if (state.current) {
   // A build that went out of date is worth a word (no build at all is a choice: npm ci --ignore-scripts).
   if (state.changed) process.stderr.write(`pimsim: note: dist/ is older than ${state.changed}; running the sources through tsx (slower start-up); npm run build refreshes it\n`);
   const { register } = await import('tsx/esm/api');
-  register();
+  try {
+    register();
+  } catch {
+    // Node before 20.6 has no module.register(): tsx as a child process, as pimsim ran before the build.
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'src', 'cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
   await import(pathToFileURL(join(ROOT, 'src', 'cli.ts')).href);
 }
