@@ -38,6 +38,8 @@ export interface SimulateOptions {
   readonly beforeToken?: (position: number) => void;
   readonly afterToken?: (position: number) => void;
   readonly onCommand?: CommandSink;
+  /** The exact instruction memo (pim/memo.ts): on by default; false runs every instruction (for tests and benchmarks). */
+  readonly memo?: boolean;
 }
 
 export interface TokenRecord {
@@ -98,7 +100,7 @@ export function simulate(opts: SimulateOptions): Simulation {
   if (opts.datapath && Object.values(layout.plans).some((p) => Object.values(p).some((g) => g.precision !== 'bf16'))) {
     throw new InputError('functional GPT runs place BF16 weights; low-bit precisions are functional at the GEMV level (pimsim gemv --precision ... --functional)');
   }
-  const machine = new PimMachine(system, { fidelity: opts.fidelity, datapath: opts.datapath, onCommand: opts.onCommand });
+  const machine = new PimMachine(system, { fidelity: opts.fidelity, datapath: opts.datapath, onCommand: opts.onCommand, memo: opts.memo });
   const tokens: TokenRecord[] = [];
   const total = prompt + generated;
   let start = 0;

@@ -42,6 +42,8 @@ import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
 import { RepeatDetector } from './repeats.js';
 import { commandModes } from './modes.js';
+import { InstructionMemo, UNCHANGED_ROW, type Outcome } from './memo.js';
+import { TimingSnapshot } from '../dram/snapshot.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const ACT16 = COMMAND_ID.ACT16, MAC = COMMAND_ID.MAC, MAC16 = COMMAND_ID.MAC16, WRGB = COMMAND_ID.WRGB;
@@ -57,6 +59,21 @@ CATEGORY_OF[RDMAC16] = CATEGORY_OF[RD] = CAT.readout;
 CATEGORY_OF[REFAB] = CATEGORY_OF[COMMAND_ID.REFpb] = CAT.refresh;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** An instruction whose outcome is being recorded for the memo (see memoStart). */
+interface Recording {
+  readonly index: number;
+  readonly key: NonNullable<ReturnType<InstructionMemo['pending']>>;
+  /** Start cycle, the start's lastIssue, readyAt and openSince, and the refreshes issued so far. */
+  readonly t: number;
+  readonly lastIssue: number;
+  readonly ready: number;
+  readonly openSince: number;
+  readonly refreshes: number;
+  readonly counters: Float64Array;
+  readonly rows: Int32Array;
+  readonly cat: number;
+}
 
 export type Fidelity = 'fast' | 'command';
 
@@ -139,6 +156,14 @@ export class ChannelSequencer implements Component, Executor {
   private curIndex = -1;
 
   private rt!: Runtime;
+  /** Exact instruction memo (fast fidelity without datapath or command log), shared by the channels. */
+  private readonly memo: InstructionMemo | null;
+  private recording: Recording | null = null;
+  /** Refresh commands (PREA and REFab) issued so far: a recording spanning one is dropped. */
+  private refreshes = 0;
+  /** Scratch: counters in the repeat detectors' layout (commands, time, rowOpen). */
+  private readonly counterScratch: Float64Array;
+  private readonly rowScratch: Int32Array;
 
   constructor(
     engine: Engine,
@@ -147,9 +172,13 @@ export class ChannelSequencer implements Component, Executor {
     private readonly fidelity: Fidelity,
     private readonly datapath: Datapath | null,
     private readonly onCommand?: CommandSink,
+    memo?: InstructionMemo | null,
   ) {
     const m = system.memory;
     this.timing = new ChannelTiming(m);
+    this.memo = fidelity === 'fast' && !datapath && !onCommand ? (memo ?? null) : null;
+    this.counterScratch = new Float64Array(NUM_COMMANDS + CATEGORIES.length + 1);
+    this.rowScratch = new Int32Array(this.timing.openRow.length);
     if (m.controller.refresh === 'per-bank') {
       throw new InputError(`PIM programs need controller.refresh "all-bank" or "off" (all-bank MACs keep every bank open); ${m.name} uses "per-bank"`);
     }
@@ -190,6 +219,7 @@ export class ChannelSequencer implements Component, Executor {
     this.rowIdx = this.seg = this.k = 0;
     this.reads = 0;
     this.curIndex = -1;
+    this.recording = null;
     this.rowRepeats.reset();
     this.segRepeats.reset();
     this.seenRow = this.seenSeg = -1;
@@ -263,6 +293,13 @@ export class ChannelSequencer implements Component, Executor {
           continue;
         }
       }
+      if (!refresh && !this.started && this.memo !== null && InstructionMemo.eligible(ins)) {
+        const end = this.memoStart(i, ins, now);
+        if (end >= 0) {
+          now = end;
+          continue;
+        }
+      }
       if (!refresh) {
         if (i !== this.curIndex) {
           this.curIndex = i;
@@ -326,6 +363,7 @@ export class ChannelSequencer implements Component, Executor {
         this.issue(this.switchCmd, this.switchCmd, 0, 0, -1, -1, now);
         this.mode = need;
       } else if (refresh) {
+        this.refreshes++;
         this.issue(cmd, cmd, 0, 0, -1, -1, now);
         if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
       } else {
@@ -427,6 +465,114 @@ export class ChannelSequencer implements Component, Executor {
     this.clock += delta;
     if (rowSkip && this.openSince >= 0) this.openSince += delta;
     return now + delta;
+  }
+
+  /** The counters in the repeat detectors' layout. */
+  private readCounters(out: Float64Array): void {
+    out.set(this.commands, 0);
+    out.set(this.time, NUM_COMMANDS);
+    out[NUM_COMMANDS + CATEGORIES.length] = this.rowOpen[0];
+  }
+
+  /**
+   * Instruction i is ready at `now` and no refresh is due: replay its memoized outcome (returns the
+   * channel's clock after it, the instruction completed) or start recording it (returns -1).
+   *
+   * Accounting that depends on the channel's past rather than on the key is kept out of outcomes:
+   * the wait from the last command to the start (charged to waiting up to readyAt and to the last
+   * command's category after, as begin() and account() would) and the open-row time before it.
+   */
+  private memoStart(i: number, ins: Instruction, now: number): number {
+    const memo = this.memo!, tm = this.timing;
+    memo.makeKey(ins, this.mode, this.lastCat, tm, now);
+    const o = memo.lookup(tm, now);
+    if (o !== undefined && now + o.lastIssue < this.nextRefresh) {
+      this.recording = null;
+      this.replay(i, ins, now, o);
+      return this.clock;
+    }
+    const key = o === undefined ? memo.pending() : undefined;
+    if (key === undefined) {
+      this.recording = null;
+      return -1;
+    }
+    const counters = new Float64Array(this.counterScratch.length);
+    this.readCounters(counters);
+    this.recording = {
+      index: i, key, t: now, lastIssue: this.lastIssue, ready: this.rt.readyAt[i], openSince: this.openSince,
+      refreshes: this.refreshes, counters, rows: tm.openRow.slice(), cat: this.lastCat,
+    };
+    return -1;
+  }
+
+  /** The wait before an instruction starting at t (readyAt `ready`), charged as begin() and account() do. */
+  private preludeCharges(t: number, lastIssue: number, ready: number, cat: number, into: Float64Array, sign: number): void {
+    let from = lastIssue;
+    if (ready > from) {
+      into[CAT.waiting] += sign * (ready - from);
+      from = ready;
+    }
+    into[cat] += sign * (t - from);
+  }
+
+  /** Instruction i ended after a recording started at its beginning: keep its outcome. */
+  private memoRecord(i: number, ins: Instruction): void {
+    const r = this.recording!;
+    this.recording = null;
+    if (r.index !== i || r.refreshes !== this.refreshes) return;
+    const tm = this.timing, n = this.counterScratch.length;
+    const deltas = new Float64Array(n);
+    this.readCounters(deltas);
+    for (let k = 0; k < n; k++) deltas[k] -= r.counters[k];
+    const time = deltas.subarray(NUM_COMMANDS, NUM_COMMANDS + CATEGORIES.length);
+    this.preludeCharges(r.t, r.lastIssue, r.ready, r.cat, time, -1);
+    // Open rows at the start closed inside: their open time before the start is the past's.
+    const closedInside = r.openSince >= 0 && this.openSince !== r.openSince;
+    if (closedInside) deltas[n - 1] -= r.t - r.openSince;
+    const state = new TimingSnapshot(tm);
+    state.capture(tm, this.clock, r.t);
+    const rows = Int32Array.from(tm.openRow, (row, b) => InstructionMemo.encodeRow(r.rows[b], row, ins.row));
+    const touched: number[] = [];
+    deltas.forEach((v, k) => { if (v !== 0) touched.push(k); });
+    const outcome: Outcome = {
+      deltas, touched: Int32Array.from(touched), state: state.compact(), rows, mode: this.mode, lastCat: this.lastCat,
+      lastIssue: this.lastIssue - r.t,
+      // -2: the rows open at the start stayed open (the interval keeps its start).
+      openSince: r.openSince >= 0 && !closedInside ? -2 : this.openSince < 0 ? -1 : this.openSince - r.t,
+    };
+    this.memo!.record(r.key, outcome);
+  }
+
+  /** Apply a memoized outcome at `t` and complete instruction i. */
+  private replay(i: number, ins: Instruction, t: number, o: Outcome): void {
+    const tm = this.timing;
+    this.macColumnsAtStart = this.macColumns();
+    this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
+    this.preludeCharges(t, this.lastIssue, this.rt.readyAt[i], this.lastCat, this.time, 1);
+    const nc = NUM_COMMANDS, nt = CATEGORIES.length, d = o.deltas, touched = o.touched;
+    for (let j = 0; j < touched.length; j++) {
+      const k = touched[j];
+      if (k < nc) this.commands[k] += d[k];
+      else if (k < nc + nt) this.time[k - nc] += d[k];
+      else this.rowOpen[0] += d[k];
+    }
+    if (o.openSince === -1 || o.openSince >= 0) {
+      // The rows open at the start (if any) closed inside: their time up to the start counts now.
+      if (this.openSince >= 0 && o.openSince !== -2) this.rowOpen[0] += t - this.openSince;
+      this.openSince = o.openSince < 0 ? -1 : t + o.openSince;
+    }
+    o.state.restore(tm, t, t);
+    const rows = this.rowScratch;
+    for (let b = 0; b < rows.length; b++) {
+      const e = o.rows[b];
+      rows[b] = e === UNCHANGED_ROW ? tm.openRow[b] : e < 0 ? e : ins.row + e;
+    }
+    tm.setOpenRows(rows);
+    this.mode = o.mode;
+    this.lastCat = o.lastCat;
+    this.lastIssue = t + o.lastIssue;
+    this.clock = this.lastIssue + 1;
+    this.complete(i);
   }
 
   private macColumns(): number {
@@ -559,6 +705,7 @@ export class ChannelSequencer implements Component, Executor {
   private complete(i: number): void {
     const ins = this.rt.instructions[i];
     const op = ins.op;
+    if (this.recording !== null) this.memoRecord(i, ins);
     if (op === 'MAC') {
       const p = PRECISIONS.indexOf(ins.precision);
       this.bankColumnsByPrecision[p] += this.macColumns() - this.macColumnsAtStart;
