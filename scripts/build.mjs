@@ -29,7 +29,7 @@ const BUILD_INPUTS = ['scripts/build.mjs', 'tsconfig.json', 'package.json'];
 /**
  * Whether the build in `outdir` is current: `{ current: true }`, or `{ current: false, missing }`
  * when there is no complete build, or `{ current: false, changed }` naming the first listed source
- * modified (or deleted) since the build started. Costs one stat per source (~150), about a millisecond.
+ * modified (or deleted) since the build started. Costs one stat per source (~150), a few milliseconds.
  */
 export function buildState(outdir = DIST, root = ROOT) {
   let info;
