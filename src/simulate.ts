@@ -8,7 +8,7 @@ import { loadSystem, type SystemSpec } from './spec/system.js';
 import { InputError } from './util/errors.js';
 import { layoutModel, type ModelLayout, type Packing } from './mapping/layout.js';
 import { tokenItems } from './mapping/token.js';
-import { buildProgram } from './pim/program.js';
+import { buildProgram, patchProgram, type Program } from './pim/program.js';
 import { PimMachine, type FormatCounts, type PimStats } from './pim/run.js';
 import type { Fidelity } from './pim/sequencer.js';
 import type { Datapath } from './pim/datapath.js';
@@ -105,10 +105,13 @@ export function simulate(opts: SimulateOptions): Simulation {
   const total = prompt + generated;
   let start = 0;
   const asicOps: AsicOp[] = [];
+  let previous: Program | null = null;
   for (let p = 0; p < total; p++) {
     opts.beforeToken?.(p);
     const { items } = tokenItems(layout, p);
-    const program = buildProgram(items, system, `token ${p}`, undefined, true);
+    // Consecutive tokens differ only in attention and KV-cache instructions: patch the last program.
+    const program: Program = (previous && patchProgram(previous, items, system, `token ${p}`)) ?? buildProgram(items, system, `token ${p}`, undefined, true);
+    previous = program;
     for (const op of asicOpsOf(program)) asicOps.push(op);
     const end = machine.run(program);
     const latencyNs = ((end - start) * system.memory.tCK_ps) / 1000;

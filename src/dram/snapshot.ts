@@ -39,6 +39,12 @@ export class TimingSnapshot {
     timing.restoreWindows(ref, this.dense);
   }
 
+  /** Take the state like capture() and return a compact copy (scratch: a full-size snapshot to capture into). */
+  static captureCompact(timing: ChannelTiming, now: number, ref: number, scratch: TimingSnapshot): TimingSnapshot {
+    scratch.capture(timing, now, ref);
+    return scratch.compact();
+  }
+
   /** A copy holding only the n pairs (for keeping many). */
   compact(): TimingSnapshot {
     const c = Object.create(TimingSnapshot.prototype) as TimingSnapshot;

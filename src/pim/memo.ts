@@ -1,14 +1,21 @@
 /**
  * Exact memoization of instruction outcomes (fast fidelity, no datapath, no command log).
  *
- * What a channel does with an instruction depends only on the instruction's shape, the channel's
- * state relative to the cycle it starts (timing bounds and windows as cycles still to wait, which
- * rows are open relative to the instruction's rows, register mode, the category the next wait is
- * charged to) and on whether a refresh falls due inside it. Row numbers, columns, accumulators and
- * the channel index change no timing. So an outcome recorded once (its duration, the counters it
- * added, the state it left, all relative to its start) is replayed wherever the same key comes
- * back, on any channel, in any token, provided the channel's next refresh is due after the
- * instruction's last command (then no refresh decision inside it could have gone the other way).
+ * What a channel does with the rest of an instruction depends only on the instruction's shape, its
+ * progress (rows left, segment, column, readouts, the readout-group phase), the channel's state
+ * relative to the current cycle (timing bounds and windows as cycles still to wait, which rows are
+ * open relative to the rows still to come, register mode, the category the next wait is charged
+ * to) and on where a refresh falls due. Row numbers, columns, accumulators and the channel index
+ * change no timing. So the run of an instruction from such a point (a piece) is recorded once, all
+ * relative to its start, and replayed wherever the same key comes back: on any channel, row or
+ * token.
+ *
+ * Refresh: a refresh can only cut in at a boundary (before a row's first command), and it does so
+ * exactly when the command there would issue at or after the refresh's due cycle. A piece records
+ * the channel's whole state at each of its boundaries (a checkpoint) with that issue cycle. A
+ * replay finds the first checkpoint a refresh due at R would cut, restores it and lets the channel
+ * go on (it refreshes there); with none, it replays the piece to its end. After a refresh inside an
+ * instruction a new piece starts. Pieces start at an instruction's start and after such a refresh.
  * Tests compare runs with and without the memo, and against command fidelity.
  */
 import type { Instruction } from './program.js';
@@ -22,17 +29,18 @@ const OTHER_ROW = -2, CLOSED_ROW = -1;
 /** Final open row: the bank kept the row it had at the start. */
 export const UNCHANGED_ROW = -3;
 /** Instructions issuing fewer commands than this run live: a lookup would cost about as much. */
-const MIN_COMMANDS = 24;
-const SIG = 14;
+const MIN_COMMANDS = 8;
+const SIG = 19;
 
-export interface Outcome {
-  /** Counter deltas: commands, then time categories, then row-open cycles (the sequencer's layout). */
+/** The channel's state at a point of a piece, relative to the piece's start. */
+export interface Point {
+  /** Counter deltas since the start: commands, then time categories, then row-open cycles. */
   readonly deltas: Float64Array;
   /** Indices of the non-zero deltas. */
   readonly touched: Int32Array;
-  /** Timing state at the end, relative to the start (pending bounds: those pending at the end). */
+  /** Timing state (pending bounds: those pending at this point), relative to the start. */
   readonly state: TimingSnapshot;
-  /** Per bank: final open row relative to the instruction's first row, CLOSED_ROW or UNCHANGED_ROW. */
+  /** Per bank: open row relative to the piece's first row, CLOSED_ROW or UNCHANGED_ROW. */
   readonly rows: Int32Array;
   readonly mode: number;
   readonly lastCat: number;
@@ -42,7 +50,34 @@ export interface Outcome {
   readonly openSince: number;
 }
 
-/** A recorded key: the instruction signature and context, and the timing state at the start. */
+/** A boundary inside a piece: the point, the decoder's progress, and when its command would issue. */
+export interface Checkpoint extends Point {
+  /** Cycles from the start to the command the boundary decides on: a refresh due by then cuts in. */
+  readonly tau: number;
+  /** Cycles from the start to the decision (the channel's clock there). */
+  readonly at: number;
+  /** Rows done since the piece's start; segment, column and readouts within the row. */
+  readonly rowsDone: number;
+  readonly seg: number;
+  readonly k: number;
+  readonly reads: number;
+  /** A pending register-mode switch: the command it was for (-1 none), its bank, its cycle (relative). */
+  readonly switchedFor: number;
+  readonly switchedBank: number;
+  readonly switchedAt: number;
+}
+
+/** A recorded piece. */
+export interface Outcome {
+  /** Cycles from the start to the piece's first command (a refresh due by then comes first). */
+  readonly firstTau: number;
+  /** The boundaries inside the piece, in order. */
+  readonly checkpoints: readonly Checkpoint[];
+  /** The instruction's end, when the piece ran to it (null: a refresh cut the recording). */
+  readonly end: Point | null;
+}
+
+/** A recorded key: the instruction signature, progress and context, and the timing state at the start. */
 interface Key {
   readonly sig: Float64Array;
   readonly state: TimingSnapshot;
@@ -50,18 +85,21 @@ interface Key {
 
 interface Entry {
   readonly key: Key;
-  readonly outcome: Outcome;
+  outcome: Outcome;
 }
 
 export interface MemoStats {
   lookups: number;
+  /** Lookups that found the key (replayed, or resumed from the last checkpoint to record further). */
   hits: number;
   entries: number;
+  /** Pieces recorded (fresh or extended). */
+  recordings: number;
 }
 
 export class InstructionMemo {
   private readonly table = new Map<number, Entry[]>();
-  readonly stats: MemoStats = { lookups: 0, hits: 0, entries: 0 };
+  readonly stats: MemoStats = { lookups: 0, hits: 0, entries: 0, recordings: 0 };
   /** The key of the last lookup (scratch), its hash and the channel timing it was taken from. */
   private readonly sig: Float64Array;
   private state: TimingSnapshot | null = null;
@@ -86,33 +124,43 @@ export class InstructionMemo {
     return ins.rowCount * perRow >= MIN_COMMANDS;
   }
 
-  /** Take the key of `ins` starting at `now` on a channel in the given state. */
-  makeKey(ins: Instruction, mode: number, lastCat: number, timing: ChannelTiming, now: number): void {
-    const k = this.sig;
-    k[0] = OP_CODE[ins.op];
-    k[1] = ins.allBanks ? 1 : 0;
-    k[2] = ins.allBanks ? 0 : ins.bankgroup;
-    k[3] = ins.allBanks ? 0 : ins.bank;
-    k[4] = ins.count;
-    k[5] = ins.rowCount;
-    k[6] = ins.segments;
-    k[7] = ins.lastSegments;
-    k[8] = ins.readout ? 1 : 0;
-    k[9] = ins.readoutWords;
-    k[10] = ins.readoutGroup;
-    k[11] = PRECISIONS.indexOf(ins.precision);
-    k[12] = mode;
-    k[13] = lastCat;
-    const openRow = timing.openRow;
+  /**
+   * Take the key of `ins` at progress (rowIdx, seg, k, reads; started) at `now` on a channel in the
+   * given state. The rows are keyed relative to the current row, and by the rows left.
+   */
+  makeKey(ins: Instruction, rowIdx: number, seg: number, k: number, reads: number, started: boolean, mode: number, lastCat: number, timing: ChannelTiming, now: number): void {
+    const key = this.sig;
+    const rowsLeft = ins.rowCount - rowIdx;
+    key[0] = OP_CODE[ins.op];
+    key[1] = ins.allBanks ? 1 : 0;
+    key[2] = ins.allBanks ? 0 : ins.bankgroup;
+    key[3] = ins.allBanks ? 0 : ins.bank;
+    key[4] = ins.count;
+    key[5] = rowsLeft;
+    key[6] = ins.segments;
+    key[7] = ins.lastSegments;
+    key[8] = ins.readout ? 1 : 0;
+    key[9] = ins.readoutWords;
+    key[10] = ins.readoutGroup;
+    key[11] = PRECISIONS.indexOf(ins.precision);
+    key[12] = mode;
+    key[13] = lastCat;
+    key[14] = started ? 1 : 0;
+    key[15] = seg;
+    key[16] = k;
+    key[17] = reads;
+    // Readouts close every readoutGroup segments counted from the block's first.
+    key[18] = (rowIdx * ins.segments) % ins.readoutGroup;
+    const openRow = timing.openRow, row0 = ins.row + rowIdx;
     for (let b = 0; b < this.banks; b++) {
       const r = openRow[b];
-      const rel = r - ins.row;
-      k[SIG + b] = r < 0 ? CLOSED_ROW : rel >= 0 && rel < ins.rowCount ? rel : OTHER_ROW;
+      const rel = r - row0;
+      key[SIG + b] = r < 0 ? CLOSED_ROW : rel >= 0 && rel < rowsLeft ? rel : OTHER_ROW;
     }
     const st = this.state!;
     st.capture(timing, now, now);
     let h = st.hash();
-    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ (k[i] | 0), 0x01000193);
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ (key[i] | 0), 0x01000193);
     this.hash = h;
   }
 
@@ -138,10 +186,22 @@ export class InstructionMemo {
     return { key: { sig: this.sig.slice(), state: this.state!.compact() }, hash: this.hash };
   }
 
+  /** Keep an outcome for a pending key (replacing one recorded for the same key). */
   record(p: { key: Key; hash: number }, outcome: Outcome): void {
+    this.stats.recordings++;
     const list = this.table.get(p.hash);
-    if (list) list.push({ key: p.key, outcome });
-    else this.table.set(p.hash, [{ key: p.key, outcome }]);
+    if (!list) {
+      this.table.set(p.hash, [{ key: p.key, outcome }]);
+      this.stats.entries++;
+      return;
+    }
+    for (const e of list) {
+      if (sameKey(e.key, p.key)) {
+        e.outcome = outcome;
+        return;
+      }
+    }
+    list.push({ key: p.key, outcome });
     this.stats.entries++;
   }
 
@@ -150,4 +210,15 @@ export class InstructionMemo {
     if (end === start) return UNCHANGED_ROW;
     return end < 0 ? CLOSED_ROW : end - firstRow;
   }
+}
+
+function same(a: ArrayLike<number>, b: ArrayLike<number>, n = a.length): boolean {
+  if (a.length < n || b.length < n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Key equality between two recorded keys (pairs in the same capture order only: a repeat is rare and harmless). */
+function sameKey(a: Key, b: Key): boolean {
+  return same(a.sig, b.sig) && a.state.n === b.state.n && same(a.state.dense, b.state.dense) && same(a.state.idx, b.state.idx, a.state.n) && same(a.state.rel, b.state.rel, a.state.n);
 }

@@ -42,7 +42,7 @@ import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
 import { RepeatDetector } from './repeats.js';
 import { commandModes } from './modes.js';
-import { InstructionMemo, UNCHANGED_ROW, type Outcome } from './memo.js';
+import { InstructionMemo, UNCHANGED_ROW, type Checkpoint, type Outcome, type Point } from './memo.js';
 import { TimingSnapshot } from '../dram/snapshot.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
@@ -60,19 +60,25 @@ CATEGORY_OF[REFAB] = CATEGORY_OF[COMMAND_ID.REFpb] = CAT.refresh;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-/** An instruction whose outcome is being recorded for the memo (see memoStart). */
+/** A piece being recorded for the memo (see memoStart). */
 interface Recording {
   readonly index: number;
   readonly key: NonNullable<ReturnType<InstructionMemo['pending']>>;
-  /** Start cycle, the start's lastIssue, readyAt and openSince, and the refreshes issued so far. */
+  /** Start cycle; lastIssue, readyAt (-Infinity inside an instruction) and openSince there. */
   readonly t: number;
   readonly lastIssue: number;
   readonly ready: number;
   readonly openSince: number;
-  readonly refreshes: number;
   readonly counters: Float64Array;
   readonly rows: Int32Array;
   readonly cat: number;
+  /** The piece's first row (instruction row + rows done) and rows done at the start. */
+  readonly row0: number;
+  readonly rowIdx0: number;
+  /** Whether the instruction started before the piece (a piece after a refresh). */
+  readonly started: boolean;
+  firstTau: number;
+  readonly checkpoints: Checkpoint[];
 }
 
 export type Fidelity = 'fast' | 'command';
@@ -159,11 +165,12 @@ export class ChannelSequencer implements Component, Executor {
   /** Exact instruction memo (fast fidelity without datapath or command log), shared by the channels. */
   private readonly memo: InstructionMemo | null;
   private recording: Recording | null = null;
-  /** Refresh commands (PREA and REFab) issued so far: a recording spanning one is dropped. */
-  private refreshes = 0;
+  /** A refresh was issued inside the current instruction: a new piece starts at the next decision. */
+  private afterRefresh = false;
   /** Scratch: counters in the repeat detectors' layout (commands, time, rowOpen). */
   private readonly counterScratch: Float64Array;
   private readonly rowScratch: Int32Array;
+  private readonly snapScratch: TimingSnapshot;
 
   constructor(
     engine: Engine,
@@ -179,6 +186,7 @@ export class ChannelSequencer implements Component, Executor {
     this.memo = fidelity === 'fast' && !datapath && !onCommand ? (memo ?? null) : null;
     this.counterScratch = new Float64Array(NUM_COMMANDS + CATEGORIES.length + 1);
     this.rowScratch = new Int32Array(this.timing.openRow.length);
+    this.snapScratch = new TimingSnapshot(this.timing);
     if (m.controller.refresh === 'per-bank') {
       throw new InputError(`PIM programs need controller.refresh "all-bank" or "off" (all-bank MACs keep every bank open); ${m.name} uses "per-bank"`);
     }
@@ -220,6 +228,7 @@ export class ChannelSequencer implements Component, Executor {
     this.reads = 0;
     this.curIndex = -1;
     this.recording = null;
+    this.afterRefresh = false;
     this.rowRepeats.reset();
     this.segRepeats.reset();
     this.seenRow = this.seenSeg = -1;
@@ -293,24 +302,32 @@ export class ChannelSequencer implements Component, Executor {
           continue;
         }
       }
-      if (!refresh && !this.started && this.memo !== null && InstructionMemo.eligible(ins)) {
-        const end = this.memoStart(i, ins, now);
-        if (end >= 0) {
-          now = end;
+      if (!refresh && i !== this.curIndex) {
+        this.curIndex = i;
+        this.issueAs = this.issueAsOf[PRECISIONS.indexOf(ins.precision)];
+      }
+      if (!refresh && this.memo !== null && (!this.started || this.afterRefresh) && InstructionMemo.eligible(ins)) {
+        this.afterRefresh = false;
+        const next = this.memoStart(i, ins, now);
+        if (next >= 0) {
+          now = next;
           continue;
         }
       }
       if (!refresh) {
-        if (i !== this.curIndex) {
-          this.curIndex = i;
-          this.issueAs = this.issueAsOf[PRECISIONS.indexOf(ins.precision)];
-        }
         if (!this.decode(ins)) {
           this.complete(i);
           continue;
         }
+        if (this.recording !== null && this.cBoundary) {
+          // A boundary's decision at the channel's clock; one re-taken later (now > clock) is a refresh's doing.
+          if (this.started) {
+            if (now === this.clock) this.checkpoint(now);
+          } else if (this.recording.firstTau < 0) this.recording.firstTau = this.issueCycle(now) - this.recording.t;
+        }
         refresh = this.started && this.cBoundary && now >= this.nextRefresh;
-        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && this.reads === 0 && !this.datapath && !this.onCommand) {
+        // A recording visits every boundary (each is a checkpoint), so it skips nothing.
+        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && this.reads === 0 && !this.datapath && !this.onCommand && this.recording === null) {
           const before = now;
           now = this.skipRepeats(ins, now);
           if (now !== before && !this.decode(ins)) {
@@ -363,7 +380,8 @@ export class ChannelSequencer implements Component, Executor {
         this.issue(this.switchCmd, this.switchCmd, 0, 0, -1, -1, now);
         this.mode = need;
       } else if (refresh) {
-        this.refreshes++;
+        if (this.recording !== null) this.memoRecord(null);
+        if (cmd === REFAB && this.started) this.afterRefresh = true;
         this.issue(cmd, cmd, 0, 0, -1, -1, now);
         if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
       } else {
@@ -475,8 +493,10 @@ export class ChannelSequencer implements Component, Executor {
   }
 
   /**
-   * Instruction i is ready at `now` and no refresh is due: replay its memoized outcome (returns the
-   * channel's clock after it, the instruction completed) or start recording it (returns -1).
+   * A piece starts at `now` (instruction i's start, or its first decision after a refresh inside
+   * it; no refresh due): replay its memoized outcome or start recording it. Returns the channel's
+   * clock after the replay (the instruction completed, or restored at the boundary where a refresh
+   * cuts in), or -1 to go on live.
    *
    * Accounting that depends on the channel's past rather than on the key is kept out of outcomes:
    * the wait from the last command to the start (charged to waiting up to readyAt and to the last
@@ -484,28 +504,64 @@ export class ChannelSequencer implements Component, Executor {
    */
   private memoStart(i: number, ins: Instruction, now: number): number {
     const memo = this.memo!, tm = this.timing;
-    memo.makeKey(ins, this.mode, this.lastCat, tm, now);
+    this.recording = null;
+    memo.makeKey(ins, this.rowIdx, this.seg, this.k, this.reads, this.started, this.mode, this.lastCat, tm, now);
     const o = memo.lookup(tm, now);
-    if (o !== undefined && now + o.lastIssue < this.nextRefresh) {
-      this.recording = null;
-      this.replay(i, ins, now, o);
-      return this.clock;
+    if (o !== undefined) {
+      // A refresh due by the first command comes before the piece: live.
+      if (now + o.firstTau >= this.nextRefresh) return -1;
+      for (const c of o.checkpoints) {
+        if (now + c.tau >= this.nextRefresh) return this.resume(i, ins, now, c);
+      }
+      if (o.end !== null) {
+        this.restore(i, ins, now, o.end);
+        this.clock = this.lastIssue + 1;
+        this.complete(i);
+        return this.clock;
+      }
+      // Recorded up to an earlier refresh: go on from its last boundary, recording further.
+      const last = o.checkpoints.length - 1;
+      if (last >= 0) {
+        const key = memo.pending();
+        if (key === undefined) return this.resume(i, ins, now, o.checkpoints[last]);
+        this.startRecording(i, ins, now, key, o.firstTau, o.checkpoints.slice(0, last));
+        return this.resume(i, ins, now, o.checkpoints[last]);
+      }
     }
-    const key = o === undefined ? memo.pending() : undefined;
-    if (key === undefined) {
-      this.recording = null;
-      return -1;
-    }
-    const counters = new Float64Array(this.counterScratch.length);
-    this.readCounters(counters);
-    this.recording = {
-      index: i, key, t: now, lastIssue: this.lastIssue, ready: this.rt.readyAt[i], openSince: this.openSince,
-      refreshes: this.refreshes, counters, rows: tm.openRow.slice(), cat: this.lastCat,
-    };
+    const key = memo.pending();
+    if (key !== undefined) this.startRecording(i, ins, now, key, -1, []);
     return -1;
   }
 
-  /** The wait before an instruction starting at t (readyAt `ready`), charged as begin() and account() do. */
+  private startRecording(i: number, ins: Instruction, now: number, key: Recording['key'], firstTau: number, checkpoints: Checkpoint[]): void {
+    const counters = new Float64Array(this.counterScratch.length);
+    this.readCounters(counters);
+    this.recording = {
+      index: i, key, t: now, lastIssue: this.lastIssue, ready: this.started ? -Infinity : this.rt.readyAt[i], openSince: this.openSince,
+      counters, rows: this.timing.openRow.slice(), cat: this.lastCat, row0: ins.row + this.rowIdx, rowIdx0: this.rowIdx, started: this.started,
+      firstTau, checkpoints,
+    };
+  }
+
+  /** Restore checkpoint c of a piece starting at `now` and go on live from its boundary decision. Returns the clock there. */
+  private resume(i: number, ins: Instruction, now: number, c: Checkpoint): number {
+    this.restore(i, ins, now, c);
+    this.rowIdx += c.rowsDone;
+    this.seg = c.seg;
+    this.k = c.k;
+    this.reads = c.reads;
+    this.switchedFor = c.switchedFor;
+    this.switchedBank = c.switchedBank;
+    this.switchedAt = now + c.switchedAt;
+    this.started = true;
+    this.seenRow = this.seenSeg = -1;
+    this.rowRepeats.reset();
+    this.segRepeats.reset();
+    this.clock = now + c.at;
+    return this.clock;
+  }
+
+  /** The wait before a piece starting at t (readyAt `ready`), charged as begin() and account() do. */
   private preludeCharges(t: number, lastIssue: number, ready: number, cat: number, into: Float64Array, sign: number): void {
     let from = lastIssue;
     if (ready > from) {
@@ -515,40 +571,75 @@ export class ChannelSequencer implements Component, Executor {
     into[cat] += sign * (t - from);
   }
 
-  /** Instruction i ended after a recording started at its beginning: keep its outcome. */
-  private memoRecord(i: number, ins: Instruction): void {
-    const r = this.recording!;
-    this.recording = null;
-    if (r.index !== i || r.refreshes !== this.refreshes) return;
+  /** The channel's state now as a point of the piece being recorded. */
+  private point(r: Recording, now: number): Point {
     const tm = this.timing, n = this.counterScratch.length;
     const deltas = new Float64Array(n);
     this.readCounters(deltas);
     for (let k = 0; k < n; k++) deltas[k] -= r.counters[k];
-    const time = deltas.subarray(NUM_COMMANDS, NUM_COMMANDS + CATEGORIES.length);
-    this.preludeCharges(r.t, r.lastIssue, r.ready, r.cat, time, -1);
-    // Open rows at the start closed inside: their open time before the start is the past's.
+    this.preludeCharges(r.t, r.lastIssue, r.ready, r.cat, deltas.subarray(NUM_COMMANDS, NUM_COMMANDS + CATEGORIES.length), -1);
+    // Rows open at the start closed since: their open time before the start is the past's.
     const closedInside = r.openSince >= 0 && this.openSince !== r.openSince;
     if (closedInside) deltas[n - 1] -= r.t - r.openSince;
-    const state = new TimingSnapshot(tm);
-    state.capture(tm, this.clock, r.t);
-    const rows = Int32Array.from(tm.openRow, (row, b) => InstructionMemo.encodeRow(r.rows[b], row, ins.row));
+    const state = TimingSnapshot.captureCompact(tm, now, r.t, this.snapScratch);
+    const rows = Int32Array.from(tm.openRow, (row, b) => InstructionMemo.encodeRow(r.rows[b], row, r.row0));
     const touched: number[] = [];
     deltas.forEach((v, k) => { if (v !== 0) touched.push(k); });
-    const outcome: Outcome = {
-      deltas, touched: Int32Array.from(touched), state: state.compact(), rows, mode: this.mode, lastCat: this.lastCat,
+    return {
+      deltas, touched: Int32Array.from(touched), state, rows, mode: this.mode, lastCat: this.lastCat,
       lastIssue: this.lastIssue - r.t,
       // -2: the rows open at the start stayed open (the interval keeps its start).
       openSince: r.openSince >= 0 && !closedInside ? -2 : this.openSince < 0 ? -1 : this.openSince - r.t,
     };
-    this.memo!.record(r.key, outcome);
   }
 
-  /** Apply a memoized outcome at `t` and complete instruction i. */
-  private replay(i: number, ins: Instruction, t: number, o: Outcome): void {
+  /** The issue cycle of the decided command (cCmd...), as wake() computes it, without issuing. */
+  private issueCycle(now: number): number {
     const tm = this.timing;
-    this.macColumnsAtStart = this.macColumns();
-    this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
-    this.preludeCharges(t, this.lastIssue, this.rt.readyAt[i], this.lastCat, this.time, 1);
+    const as = this.issueAs[this.cCmd];
+    const bankFlat = tm.bankIndex(0, this.cGroup, this.cBank);
+    let t = as === this.switchedFor && bankFlat === this.switchedBank ? Math.max(this.switchedAt, tm.rankBound(as, 0)) : tm.earliest(as, 0, this.cGroup, this.cBank);
+    const need = this.modeOf[as];
+    if (need >= 0 && need !== this.mode) {
+      const ts = tm.earliest(this.switchCmd, 0, 0, 0);
+      if (ts > t) t = ts;
+    }
+    return t > now ? t : now;
+  }
+
+  /** A boundary decision of the piece being recorded, at `now` (before any refresh check). */
+  private checkpoint(now: number): void {
+    const r = this.recording!;
+    const tau = this.issueCycle(now) - r.t;
+    if (r.firstTau < 0) r.firstTau = tau;
+    r.checkpoints.push({
+      ...this.point(r, now), tau, at: now - r.t, rowsDone: this.rowIdx - r.rowIdx0, seg: this.seg, k: this.k, reads: this.reads,
+      switchedFor: this.switchedFor, switchedBank: this.switchedBank, switchedAt: this.switchedAt - r.t,
+    });
+  }
+
+  /**
+   * The piece being recorded ends: at instruction i's completion (`ins`), or, with null, where a
+   * refresh cuts in (before it is issued).
+   */
+  private memoRecord(ins: Instruction | null): void {
+    const r = this.recording!;
+    this.recording = null;
+    // No decision taken (a refresh came first): nothing to keep.
+    if (r.firstTau < 0) return;
+    const end = ins === null ? null : this.point(r, this.clock);
+    this.memo!.record(r.key, { firstTau: r.firstTau, checkpoints: r.checkpoints, end });
+  }
+
+  /** Apply a recorded point to a piece starting at t on instruction i. */
+  private restore(i: number, ins: Instruction, t: number, o: Point): void {
+    const tm = this.timing;
+    if (!this.started) {
+      // The piece begins the instruction (begin()).
+      this.macColumnsAtStart = this.macColumns();
+      this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
+    }
+    this.preludeCharges(t, this.lastIssue, this.started ? -Infinity : this.rt.readyAt[i], this.lastCat, this.time, 1);
     const nc = NUM_COMMANDS, nt = CATEGORIES.length, d = o.deltas, touched = o.touched;
     for (let j = 0; j < touched.length; j++) {
       const k = touched[j];
@@ -556,23 +647,21 @@ export class ChannelSequencer implements Component, Executor {
       else if (k < nc + nt) this.time[k - nc] += d[k];
       else this.rowOpen[0] += d[k];
     }
-    if (o.openSince === -1 || o.openSince >= 0) {
+    if (o.openSince !== -2) {
       // The rows open at the start (if any) closed inside: their time up to the start counts now.
-      if (this.openSince >= 0 && o.openSince !== -2) this.rowOpen[0] += t - this.openSince;
+      if (this.openSince >= 0) this.rowOpen[0] += t - this.openSince;
       this.openSince = o.openSince < 0 ? -1 : t + o.openSince;
     }
     o.state.restore(tm, t, t);
-    const rows = this.rowScratch;
+    const rows = this.rowScratch, row0 = ins.row + this.rowIdx;
     for (let b = 0; b < rows.length; b++) {
       const e = o.rows[b];
-      rows[b] = e === UNCHANGED_ROW ? tm.openRow[b] : e < 0 ? e : ins.row + e;
+      rows[b] = e === UNCHANGED_ROW ? tm.openRow[b] : e < 0 ? e : row0 + e;
     }
     tm.setOpenRows(rows);
     this.mode = o.mode;
     this.lastCat = o.lastCat;
     this.lastIssue = t + o.lastIssue;
-    this.clock = this.lastIssue + 1;
-    this.complete(i);
   }
 
   private macColumns(): number {
@@ -705,7 +794,8 @@ export class ChannelSequencer implements Component, Executor {
   private complete(i: number): void {
     const ins = this.rt.instructions[i];
     const op = ins.op;
-    if (this.recording !== null) this.memoRecord(i, ins);
+    if (this.recording !== null) this.memoRecord(ins);
+    this.afterRefresh = false;
     if (op === 'MAC') {
       const p = PRECISIONS.indexOf(ins.precision);
       this.bankColumnsByPrecision[p] += this.macColumns() - this.macColumnsAtStart;
