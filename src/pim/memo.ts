@@ -102,14 +102,25 @@ export interface MemoStats {
   lookups: number;
   /** Lookups that found the key (replayed, or resumed from the last checkpoint to record further). */
   hits: number;
+  /** Entries held now (both generations). */
   entries: number;
+  /** Generations retired (each drops the entries not used since the one before). */
+  retired: number;
   /** Pieces recorded (fresh or extended). */
   recordings: number;
 }
 
 export class InstructionMemo {
-  private readonly table = new Map<number, Entry[]>();
-  readonly stats: MemoStats = { lookups: 0, hits: 0, entries: 0, recordings: 0 };
+  /**
+   * Two generations bound the memory: entries are recorded in the young one; when it is full the
+   * old one is dropped and the young one becomes old. An entry found in the old generation moves to
+   * the young one, so what is still used survives (attention shapes of past positions do not).
+   */
+  private young = new Map<number, Entry[]>();
+  private youngEntries = 0;
+  private old = new Map<number, Entry[]>();
+  private oldEntries = 0;
+  readonly stats: MemoStats = { lookups: 0, hits: 0, entries: 0, retired: 0, recordings: 0 };
   /** The key of the last lookup (scratch), its hash and the channel timing it was taken from. */
   private readonly sig: Float64Array;
   private state: TimingSnapshot | null = null;
@@ -118,8 +129,8 @@ export class InstructionMemo {
   constructor(
     timing: ChannelTiming,
     private readonly banks: number,
-    /** Bounds the memory a long sweep can use; beyond it outcomes are no longer recorded. */
-    private readonly maxEntries = 100_000,
+    /** Entries per generation (about 5 KB each): bounds the memory of long runs. */
+    private readonly generation = 16_384,
   ) {
     this.sig = new Float64Array(SIG + banks);
     this.state = new TimingSnapshot(timing);
@@ -180,42 +191,60 @@ export class InstructionMemo {
   /** The outcome recorded for the current key, if any (`timing` and `now` as given to makeKey). */
   lookup(timing: ChannelTiming, now: number): Outcome | undefined {
     this.stats.lookups++;
-    const list = this.table.get(this.hash);
+    let e = this.find(this.young, timing, now);
+    if (e === undefined) {
+      e = this.find(this.old, timing, now);
+      if (e === undefined) return undefined;
+      this.insert(this.hash, e);
+    }
+    this.stats.hits++;
+    return e.outcome;
+  }
+
+  private find(table: Map<number, Entry[]>, timing: ChannelTiming, now: number): Entry | undefined {
+    const list = table.get(this.hash);
     if (!list) return undefined;
     const k = this.sig;
     outer: for (const e of list) {
       const ek = e.key.sig;
       for (let i = 0; i < ek.length; i++) if (ek[i] !== k[i]) continue outer;
-      if (!e.key.state.equalsCurrent(this.state!, timing, now)) continue;
-      this.stats.hits++;
-      return e.outcome;
+      if (e.key.state.equalsCurrent(this.state!, timing, now)) return e;
     }
     return undefined;
   }
 
+  /** Add an entry to the young generation, retiring the old one when the young one is full. */
+  private insert(hash: number, e: Entry): void {
+    if (this.youngEntries >= this.generation) {
+      this.old = this.young;
+      this.oldEntries = this.youngEntries;
+      this.young = new Map();
+      this.youngEntries = 0;
+      this.stats.retired++;
+    }
+    const list = this.young.get(hash);
+    if (list) list.push(e);
+    else this.young.set(hash, [e]);
+    this.youngEntries++;
+    this.stats.entries = this.youngEntries + this.oldEntries;
+  }
+
   /** A copy of the current key and its hash, to record an outcome for once the instruction ends. */
-  pending(): { key: Key; hash: number } | undefined {
-    if (this.stats.entries >= this.maxEntries) return undefined;
+  pending(): { key: Key; hash: number } {
     return { key: { sig: this.sig.slice(), state: this.state!.compact() }, hash: this.hash };
   }
 
   /** Keep an outcome for a pending key (replacing one recorded for the same key). */
   record(p: { key: Key; hash: number }, outcome: Outcome): void {
     this.stats.recordings++;
-    const list = this.table.get(p.hash);
-    if (!list) {
-      this.table.set(p.hash, [{ key: p.key, outcome }]);
-      this.stats.entries++;
-      return;
-    }
-    for (const e of list) {
+    // An extended recording replaces its entry (found again by lookup, so it is young).
+    for (const e of this.young.get(p.hash) ?? []) {
       if (sameKey(e.key, p.key)) {
         e.outcome = outcome;
         return;
       }
     }
-    list.push({ key: p.key, outcome });
-    this.stats.entries++;
+    this.insert(p.hash, { key: p.key, outcome });
   }
 
   /** Relative open-row encoding of a bank's final row (see Outcome.rows). */

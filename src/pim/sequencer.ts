@@ -66,7 +66,7 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 /** A piece being recorded for the memo (see memoStart). */
 interface Recording {
   readonly index: number;
-  readonly key: NonNullable<ReturnType<InstructionMemo['pending']>>;
+  readonly key: ReturnType<InstructionMemo['pending']>;
   /** Start cycle; lastIssue, readyAt (-Infinity inside an instruction) and openSince there. */
   readonly t: number;
   readonly lastIssue: number;
@@ -538,14 +538,11 @@ export class ChannelSequencer implements Component, Executor {
       // Recorded up to an earlier refresh: go on from its last boundary, recording further.
       const last = o.checkpoints.length - 1;
       if (last >= 0) {
-        const key = memo.pending();
-        if (key === undefined) return this.resume(i, ins, now, o.checkpoints[last]);
-        this.startRecording(i, ins, now, key, o.firstTau, o.checkpoints.slice(0, last));
+        this.startRecording(i, ins, now, memo.pending(), o.firstTau, o.checkpoints.slice(0, last));
         return this.resume(i, ins, now, o.checkpoints[last]);
       }
     }
-    const key = memo.pending();
-    if (key !== undefined) this.startRecording(i, ins, now, key, -1, []);
+    this.startRecording(i, ins, now, memo.pending(), -1, []);
     return -1;
   }
 

@@ -136,6 +136,19 @@ describe('whole models: memo = no memo = command fidelity', () => {
 });
 
 describe('a shared memo', () => {
+  it('with tiny generations (entries retired all the time), results stay those of no memo', () => {
+    const system = loadSystem('pim-gpt');
+    const m = system.memory;
+    const small = new InstructionMemo(new ChannelTiming(m), m.banksPerRank, 8);
+    for (let seed = 1; seed <= 4; seed++) {
+      const prog = repeatedProgram(system, seed * 31, 40);
+      expect(noLabel(runProgram(system, prog, { memo: small }))).toEqual(noLabel(runProgram(system, prog, { memo: false })));
+    }
+    expect(small.stats.retired).toBeGreaterThan(10);
+    expect(small.stats.entries).toBeLessThanOrEqual(16);
+    expect(small.stats.hits).toBeGreaterThan(0);
+  });
+
   it('serves a second run of the same programs, with the same results as fresh runs', () => {
     const system = loadSystem('pim-gpt');
     const m = system.memory;
