@@ -16,10 +16,11 @@ import { PACKAGE_ROOT } from '../util/paths.js';
 export const PAPER_MODELS = ['gpt2-small', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', 'gpt3-small', 'gpt3-medium', 'gpt3-large', 'gpt3-xl'] as const;
 
 /**
- * Generated tokens in the default study. PIM-GPT does not publish its token counts; 1024 would take
- * tens of minutes on a 2-core machine, so the default is 128 (README states it; --tokens changes it).
+ * Generated tokens in the default study: 1024, the models' full context (GPT-2's caps it at 1023
+ * after the prompt token). PIM-GPT does not publish its token counts; the instruction memo made the
+ * full length take about two minutes on 2 cores (it was 128 when 1024 took tens of minutes).
  */
-export const DEFAULT_TOKENS = 128;
+export const DEFAULT_TOKENS = 1024;
 
 /** The study's points: each model generates `tokens` after one prompt token, capped at its context. */
 export function defaultStudyPoints(models: readonly string[], system: string, tokens: number): { points: StudyPoint[]; notes: string[] } {
