@@ -18,18 +18,24 @@ export interface Executor {
 }
 
 /**
- * Per instruction, the instructions that depend on it. Programs patched from one another share
- * their structure (itemStart, dependencies), so it is computed once per structure.
+ * Per instruction, the instructions that depend on it, and its channel. Programs patched from one
+ * another share their structure (itemStart, dependencies, channels), so it is computed once per
+ * structure.
  */
-const usersCache = new WeakMap<Int32Array, number[][]>();
-function usersOf(program: Program): number[][] {
+interface Structure {
+  readonly users: number[][];
+  readonly channel: Int32Array;
+}
+const structureCache = new WeakMap<Int32Array, Structure>();
+function structureOf(program: Program): Structure {
   const key = program.itemStart;
-  const hit = key && usersCache.get(key);
+  const hit = key && structureCache.get(key);
   if (hit) return hit;
   const users: number[][] = program.instructions.map(() => []);
   for (const ins of program.instructions) for (const d of ins.deps) users[d].push(ins.index);
-  if (key) usersCache.set(key, users);
-  return users;
+  const s = { users, channel: Int32Array.from(program.instructions, (i) => i.channel) };
+  if (key) structureCache.set(key, s);
+  return s;
 }
 
 export class Runtime {
@@ -37,6 +43,8 @@ export class Runtime {
   readonly readyAt: Float64Array;
   readonly remaining: Int32Array;
   private readonly users: number[][];
+  /** Channel per instruction (-1: ASIC or barrier). */
+  private readonly channel: Int32Array;
   private readonly owner: (Executor | null)[];
   completed = 0;
   lastDone = 0;
@@ -52,7 +60,9 @@ export class Runtime {
     this.remaining = new Int32Array(n);
     this.owner = new Array(n).fill(null);
     for (const ins of program.instructions) this.remaining[ins.index] = ins.deps.length;
-    this.users = usersOf(program);
+    const structure = structureOf(program);
+    this.users = structure.users;
+    this.channel = structure.channel;
   }
 
   get instructions(): readonly Instruction[] {
@@ -81,9 +91,12 @@ export class Runtime {
     this.doneAt[index] = at;
     this.completed++;
     if (at > this.lastDone) this.lastDone = at;
-    const ch = this.program.instructions[index].channel;
-    for (const u of this.users[index]) {
-      const t = ch >= 0 && this.program.instructions[u].channel === ch ? localAt : at;
+    const channel = this.channel;
+    const ch = channel[index];
+    const users = this.users[index];
+    for (let j = 0; j < users.length; j++) {
+      const u = users[j];
+      const t = ch >= 0 && channel[u] === ch ? localAt : at;
       if (t > this.readyAt[u]) this.readyAt[u] = t;
       if (--this.remaining[u] === 0) this.becomeReady(u, this.readyAt[u]);
     }

@@ -52,6 +52,7 @@ const DONE = -1;
 // Module-local copies: imported bindings are getters under some loaders, and these are read per instruction.
 const NC = NUM_COMMANDS, NCAT = CATEGORIES.length, WAITING = CAT.waiting;
 const PRECISION_LIST: readonly string[] = PRECISIONS.slice();
+const UNCHANGED = UNCHANGED_ROW;
 
 /** Category charged for the wait after each command. */
 const CATEGORY_OF = new Int8Array(NUM_COMMANDS).fill(CAT.mac);
@@ -673,7 +674,7 @@ export class ChannelSequencer implements Component, Executor {
     const rows = this.rowScratch, row0 = ins.row + this.rowIdx;
     for (let b = 0; b < rows.length; b++) {
       const e = o.rows[b];
-      rows[b] = e === UNCHANGED_ROW ? tm.openRow[b] : e < 0 ? e : row0 + e;
+      rows[b] = e === UNCHANGED ? tm.openRow[b] : e < 0 ? e : row0 + e;
     }
     tm.setOpenRows(rows);
     this.mode = o.mode;

@@ -37,7 +37,7 @@ describe('README', () => {
     expect(README).toContain('--shard $((SLURM_ARRAY_TASK_ID + 1))/$SLURM_ARRAY_TASK_COUNT');
   });
 
-  it('says how pimsim start --tokens 1024 treats models with a 1024-token context', () => {
-    expect(README).toMatch(/pimsim start --tokens 1024` runs the full length, capped at each model's context/);
+  it('says how the default study (1024 tokens) treats models with a 1024-token context', () => {
+    expect(README).toMatch(/1024 generated tokens each,\s+capped at each model's context: the GPT-2 models \(context 1024\) generate 1023 tokens/);
   });
 });
