@@ -97,8 +97,8 @@ export class ChannelController implements Component, SchedulerContext {
     const banks = spec.banksPerChannel;
     this.stats = new ChannelStats(banks);
     const c = spec.controller;
-    this.reads = new RequestQueue(c.queueDepth, c.activatedEntry === 'keep');
-    this.writes = new RequestQueue(c.queueDepth, c.activatedEntry === 'keep');
+    this.reads = new RequestQueue(c.queueDepth, banks, this.timing.openRow, c.activatedEntry === 'keep');
+    this.writes = new RequestQueue(c.queueDepth, banks, this.timing.openRow, c.activatedEntry === 'keep');
     this.countHeld = c.writeModeCounts === 'all' ? 1 : 0;
     this.keepEntry = c.activatedEntry === 'keep';
     this.buses = spec.buses.names.length;
@@ -134,7 +134,7 @@ export class ChannelController implements Component, SchedulerContext {
     // the controller already sleeps until an earlier-queued command becomes legal.
     const open = tm.openRow[flat];
     const cmd = open === row ? (isWrite ? WR : RD) : open === CLOSED ? ACT : PRE;
-    const t = tm.earliest(cmd, rank, group, bank);
+    const t = tm.earliestAt(cmd, rank, group, flat);
     // Next cycle if the newcomer switches between reading and write draining: the mode changes
     // at the first cycle its condition holds, however long the controller would otherwise sleep.
     const flips = this.switchesMode(this.writes.length + this.writes.held * this.countHeld, this.reads.length + this.reads.held * this.countHeld);
@@ -195,7 +195,7 @@ export class ChannelController implements Component, SchedulerContext {
       if (c < soonest) soonest = c;
     }
     const q = this.writeMode ? this.writes : this.reads;
-    const t = this.scheduler.schedule(q, this.writeMode ? vw : vr, this.writeMode ? WR : RD, now);
+    const t = this.scheduler.schedule(q, this.writeMode ? WR : RD, now);
     if (t <= now) return now + 1;
     return t < soonest ? t : soonest;
   }
@@ -249,20 +249,25 @@ export class ChannelController implements Component, SchedulerContext {
     let best = -1, bestArrival = Infinity, soonest = Infinity;
     // With one rank, a channel/rank-level bound in the future holds for every bank (see schedulers).
     const rdBound = tm.ranks === 1 ? tm.rankBound(RD, 0) : 0, wrBound = tm.ranks === 1 ? tm.rankBound(WR, 0) : 0;
-    for (let f = 0; f < a.has.length; f++) {
-      if (!a.has[f]) continue;
-      const bound = a.isWrite[f] ? wrBound : rdBound;
-      if (bound > now) {
-        if (bound < soonest) soonest = bound;
-        continue;
-      }
-      const t = tm.earliest(a.isWrite[f] ? WR : RD, a.rank[f], a.group[f], a.bank[f]);
-      if (t <= now) {
-        if (a.arrival[f] < bestArrival) {
-          best = f;
-          bestArrival = a.arrival[f];
+    const busy = a.busy;
+    // Occupied slots in bank order (ties in arrival go to the lower bank, as a scan in bank order).
+    for (let w = 0; w < busy.length; w++) {
+      for (let bits = busy[w]; bits !== 0; bits &= bits - 1) {
+        const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+        const write = a.isWrite[f];
+        const bound = write ? wrBound : rdBound;
+        if (bound > now) {
+          if (bound < soonest) soonest = bound;
+          continue;
         }
-      } else if (t < soonest) soonest = t;
+        const t = tm.earliestAt(write ? WR : RD, a.rank[f], a.group[f], f);
+        if (t <= now) {
+          if (a.arrival[f] < bestArrival) {
+            best = f;
+            bestArrival = a.arrival[f];
+          }
+        } else if (t < soonest) soonest = t;
+      }
     }
     if (best < 0) return soonest;
     const w = a.isWrite[best] === 1;
@@ -291,12 +296,11 @@ export class ChannelController implements Component, SchedulerContext {
 
   /** Whether an activated request, or a request queued before `now`, wants the open row of bank f. */
   private wanted(f: number, now: number): boolean {
-    const row = this.timing.openRow[f];
-    return this.active.has[f] === 1 || this.reads.hasHit(f, row, this.reads.visible(now)) || this.writes.hasHit(f, row, this.writes.visible(now));
+    return this.active.has[f] === 1 || this.reads.hasVisibleHit(f, now) || this.writes.hasVisibleHit(f, now);
   }
 
-  blocked(q: RequestQueue, i: number): boolean {
-    return this.rankOwes[q.rank[i]] > 0 || q.flat[i] === this.bankOwes;
+  blocked(rank: number, flat: number): boolean {
+    return this.rankOwes[rank] > 0 || flat === this.bankOwes;
   }
 
   /** Per-bank refresh visits the banks round robin. */
@@ -308,11 +312,7 @@ export class ChannelController implements Component, SchedulerContext {
   /** Queued (not activated) requests for `row` of bank f. */
   private queuedFor(f: number, row: number): number {
     if (row === CLOSED) return 0;
-    let n = 0;
-    const r = this.reads, w = this.writes;
-    for (let i = 0; i < r.length; i++) if (r.flat[i] === f && r.row[i] === row) n++;
-    for (let i = 0; i < w.length; i++) if (w.flat[i] === f && w.row[i] === row) n++;
-    return n;
+    return this.reads.countFor(f, row) + this.writes.countFor(f, row);
   }
 
   /**
@@ -384,6 +384,17 @@ export class ChannelController implements Component, SchedulerContext {
       } else if (cmd === ACT) this.nonHits -= this.queuedFor(tm.bankIndex(rank, group, bank), row);
     }
     tm.issue(cmd, rank, group, bank, row, now);
+    // Keep the queues' hit counts: a row opened or closed.
+    if (cmd === ACT || cmd === PRE) {
+      const f = tm.bankIndex(rank, group, bank);
+      this.reads.rowChanged(f);
+      this.writes.rowChanged(f);
+    } else if (cmd === PREA) {
+      for (let f = rank * tm.banksPerRank; f < (rank + 1) * tm.banksPerRank; f++) {
+        this.reads.rowChanged(f);
+        this.writes.rowChanged(f);
+      }
+    }
     this.issued++;
     this.stats.commands[cmd]++;
     const NC = this.stats.commands.length;

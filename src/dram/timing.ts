@@ -71,6 +71,14 @@ export class ChannelTiming {
   readonly openRow: Int32Array;
   /** Banks currently open per rank. */
   readonly openCount: Int32Array;
+  /** Bumped by every change of the bounds (issue, shift): a cached rank part is valid while it holds. */
+  private version = 0;
+  /** earliestAt's cache per (rank, command): the version it was computed at, and its value. */
+  private readonly rankPartAt: Float64Array;
+  private readonly rankPartValue: Float64Array;
+  /** Per command: its windows at channel or rank level, and at bank-group or bank level. */
+  private readonly rankWindowsOf: Window[][];
+  private readonly bankWindowsOf: Window[][];
 
   constructor(spec: MemorySpec) {
     const o = spec.org;
@@ -142,6 +150,10 @@ export class ChannelTiming {
       this.windows.push(w);
       for (const c of r.from) this.windowsOf[COMMAND_ID[c]].push(this.windows.length - 1);
     }
+    this.rankWindowsOf = this.windowsOf.map((ws) => ws.map((i) => this.windows[i]).filter((w) => w.level <= 1));
+    this.bankWindowsOf = this.windowsOf.map((ws) => ws.map((i) => this.windows[i]).filter((w) => w.level > 1));
+    this.rankPartAt = new Float64Array(R * NC).fill(-1);
+    this.rankPartValue = new Float64Array(R * NC);
   }
 
   /** Flat bank index. */
@@ -200,10 +212,61 @@ export class ChannelTiming {
   }
 
   /**
+   * earliest() of a command that reaches one bank (ACT, PRE, RD, WR, REFpb), for bank `flat` of
+   * (rank, group), split in two: the bounds every bank of the rank shares (channel, rank, bus and
+   * rank-wide bounds and windows), computed once per rank and command until the next issue, and
+   * the bank's own (its bank group's and its own bounds). The same value as earliest(); a
+   * scheduler asking for many banks between two issues pays for the shared part once.
+   */
+  earliestAt(cmd: number, rank: number, group: number, flat: number): number {
+    const k = rank * NC + cmd;
+    let t = this.rankPartAt[k] === this.version ? this.rankPartValue[k] : this.rankPart(cmd, rank, k);
+    const g = (rank * this.groups + group) * NC + cmd;
+    let v = this.rGroup[g];
+    if (v > t) t = v;
+    v = this.rBankAllGroup[g];
+    if (v > t) t = v;
+    v = this.rBank[flat * NC + cmd];
+    if (v > t) t = v;
+    const ws = this.bankWindowsOf[cmd];
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      v = this.windowReady(w, w.level === 2 ? rank * this.groups + group : flat);
+      if (v > t) t = v;
+    }
+    return t;
+  }
+
+  /** The shared part of earliestAt, cached for the current version. */
+  private rankPart(cmd: number, rank: number, k: number): number {
+    let t = this.rCh[cmd];
+    let v = this.busFree[this.busOf[cmd]];
+    if (v > t) t = v;
+    v = this.rRank[k];
+    if (v > t) t = v;
+    v = this.anyRank[rank];
+    if (v > t) t = v;
+    v = this.rGroupAll[k];
+    if (v > t) t = v;
+    v = this.rBankAllRank[k];
+    if (v > t) t = v;
+    const ws = this.rankWindowsOf[cmd];
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      v = this.windowReady(w, w.level === 0 ? 0 : rank);
+      if (v > t) t = v;
+    }
+    this.rankPartAt[k] = this.version;
+    this.rankPartValue[k] = t;
+    return t;
+  }
+
+  /**
    * Move every bound forward by `delta` cycles, as if everything so far had happened `delta`
    * cycles later. The PIM sequencer uses it to skip ahead over rows that repeat exactly.
    */
   shift(delta: number): void {
+    this.version++;
     for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
   }
@@ -295,6 +358,7 @@ export class ChannelTiming {
    * The caller must have checked legality (earliest() <= now and the bank-state requirement).
    */
   issue(cmd: number, rank: number, group: number, bank: number, row: number, now: number): void {
+    this.version++;
     const u = this.updates[cmd];
     const reach = this.reach[cmd];
     // A "* -> *" channel rule (one command per clock written as a rule) holds every bus.
