@@ -31,7 +31,7 @@ export function register(program: Command): void {
     // one block of requests at a time either way.
     const map = new AddressMap(spec);
     const scan = await scanTrace(file, o.format, (chunk) => {
-      for (let i = 0; i < chunk.count; i++) map.check(chunk.address[i], requestWhere(chunk, i));
+      for (let i = 0; i < chunk.count; i++) if (!map.contains(chunk.address[i])) map.check(chunk.address[i], requestWhere(chunk, i));
     });
     const stats: DramStats = await withCommandLogAsync(o.commandLog, async (onCommand) => (await replayChunks(spec, traceChunks(file, scan.format), { onCommand, frontend })).stats);
     // The resolved memory configuration goes with the figures, so a comparison can be checked.

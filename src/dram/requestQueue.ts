@@ -12,6 +12,11 @@
  * when a row opens or closes (rowChanged), so a scheduler knows without a walk whether a bank has
  * a row hit queued behind an older miss.
  *
+ * Schedulers keep, per queue, which requests of each bank can be next (schedulers/candidates.ts)
+ * and bring that up to date only for the banks that changed: `dirty` marks them (a request of the
+ * bank became visible, left, its row opened or closed, or the controller says so), and `visibleSeq`
+ * is the newest request a scheduler has seen (admit).
+ *
  * A request whose row has been activated leaves the queue for its bank's slot in ActiveRequests
  * and is counted in `held` until its column command issues. Whether it keeps its entry meanwhile
  * (`controller.activatedEntry`: keep, so capacity counts it) or frees it at the ACT (free, as
@@ -52,6 +57,10 @@ export class RequestQueue {
   readonly hits: Int32Array;
   /** Banks with a queued request: bit (f & 31) of word (f >> 5). */
   readonly busy: Uint32Array;
+  /** Banks whose requests changed since a scheduler last looked (same bit layout). */
+  readonly dirty: Uint32Array;
+  /** seq of the newest request that arrived before the cycle of the last admit(); -1: none. */
+  visibleSeq = -1;
 
   private readonly free: Int32Array;
   private freeTop: number;
@@ -84,6 +93,7 @@ export class RequestQueue {
     this.bankCount = new Int32Array(banks);
     this.hits = new Int32Array(banks);
     this.busy = new Uint32Array((banks + 31) >> 5);
+    this.dirty = new Uint32Array((banks + 31) >> 5);
     this.free = Int32Array.from({ length: capacity }, (_, i) => capacity - 1 - i);
     this.freeTop = capacity;
   }
@@ -152,6 +162,28 @@ export class RequestQueue {
     if (--this.bankCount[f] === 0) this.busy[f >> 5] &= ~(1 << (f & 31));
     if (this.openRow[f] === this.row[s]) this.hits[f]--;
     this.free[this.freeTop++] = s;
+    this.dirty[f >> 5] |= 1 << (f & 31);
+  }
+
+  /** Mark bank f changed (for the scheduler's candidates). */
+  touch(f: number): void {
+    this.dirty[f >> 5] |= 1 << (f & 31);
+  }
+
+  /**
+   * Requests that arrived before `now` become visible to the scheduler: raise visibleSeq over them
+   * and mark their banks. Arrivals are in push order, so they are the oldest not yet admitted.
+   */
+  admit(now: number): void {
+    let s = this.newest;
+    while (s !== NONE && this.arrival[s] >= now) s = this.older[s];
+    if (s === NONE || this.seq[s] <= this.visibleSeq) return;
+    const newest = this.seq[s];
+    for (; s !== NONE && this.seq[s] > this.visibleSeq; s = this.older[s]) {
+      const f = this.flat[s];
+      this.dirty[f >> 5] |= 1 << (f & 31);
+    }
+    this.visibleSeq = newest;
   }
 
   /** Bank f's open row changed (ACT, PRE, PREA): recount its hits. */
@@ -160,6 +192,7 @@ export class RequestQueue {
     let n = 0;
     for (let s = this.bankFirst[f]; s !== NONE; s = this.bankNext[s]) if (this.row[s] === open) n++;
     this.hits[f] = n;
+    this.dirty[f >> 5] |= 1 << (f & 31);
   }
 
   /** Queued requests of bank f for `row`. */

@@ -79,6 +79,19 @@ export class ChannelTiming {
   /** Per command: its windows at channel or rank level, and at bank-group or bank level. */
   private readonly rankWindowsOf: Window[][];
   private readonly bankWindowsOf: Window[][];
+  /**
+   * Bank parts (see earliestAt) kept per bank and command, at [command * banks + flat]: schedulers
+   * read them for every bank they consider between two issues, and an issue changes them only in
+   * the bank group it reaches (or, for a rank-wide command, in its rank). So each carries the
+   * version of its bank group it was computed at (groupVersion, bumped by issues that touch it).
+   */
+  private readonly bankParts: Float64Array;
+  private readonly bankPartAt: Float64Array;
+  private readonly groupVersion: Float64Array;
+  /** Per flat bank: its rank, bank group (within the rank) and group node (rank * groups + group). */
+  private readonly rankOfBank: Int32Array;
+  private readonly groupOfBank: Int32Array;
+  private readonly nodeOfBank: Int32Array;
 
   constructor(spec: MemorySpec) {
     const o = spec.org;
@@ -153,6 +166,13 @@ export class ChannelTiming {
     this.rankWindowsOf = this.windowsOf.map((ws) => ws.map((i) => this.windows[i]).filter((w) => w.level <= 1));
     this.bankWindowsOf = this.windowsOf.map((ws) => ws.map((i) => this.windows[i]).filter((w) => w.level > 1));
     this.rankPartAt = new Float64Array(R * NC).fill(-1);
+    const banks = R * this.banksPerRank;
+    this.bankParts = new Float64Array(NC * banks);
+    this.bankPartAt = new Float64Array(NC * banks).fill(-1);
+    this.groupVersion = new Float64Array(R * o.bankGroups);
+    this.rankOfBank = Int32Array.from({ length: banks }, (_, f) => Math.floor(f / this.banksPerRank));
+    this.groupOfBank = Int32Array.from({ length: banks }, (_, f) => Math.floor((f % this.banksPerRank) / this.banksPerGroup));
+    this.nodeOfBank = Int32Array.from({ length: banks }, (_, f) => Math.floor(f / this.banksPerGroup));
     this.rankPartValue = new Float64Array(R * NC);
   }
 
@@ -220,11 +240,22 @@ export class ChannelTiming {
    */
   earliestAt(cmd: number, rank: number, group: number, flat: number): number {
     const k = rank * NC + cmd;
-    let t = this.rankPartAt[k] === this.version ? this.rankPartValue[k] : this.rankPart(cmd, rank, k);
+    const t = this.rankPartAt[k] === this.version ? this.rankPartValue[k] : this.rankPart(cmd, rank, k);
+    const v = this.bankPart(cmd, rank, group, flat);
+    return v > t ? v : t;
+  }
+
+  /** The part of earliestAt every bank of `rank` shares (cached until the next issue). */
+  rankReady(cmd: number, rank: number): number {
+    const k = rank * NC + cmd;
+    return this.rankPartAt[k] === this.version ? this.rankPartValue[k] : this.rankPart(cmd, rank, k);
+  }
+
+  /** The bank's own part of earliestAt: bounds of its bank group and of the bank. */
+  private bankPart(cmd: number, rank: number, group: number, flat: number): number {
     const g = (rank * this.groups + group) * NC + cmd;
-    let v = this.rGroup[g];
-    if (v > t) t = v;
-    v = this.rBankAllGroup[g];
+    let t = this.rGroup[g];
+    let v = this.rBankAllGroup[g];
     if (v > t) t = v;
     v = this.rBank[flat * NC + cmd];
     if (v > t) t = v;
@@ -235,6 +266,26 @@ export class ChannelTiming {
       if (v > t) t = v;
     }
     return t;
+  }
+
+  /**
+   * The bank part of earliestAt for a command reaching one bank (for bank `flat`), kept until an
+   * issue touches its bank group: earliestAt(cmd, ...) = max(rankReady(cmd, rank), bankReady(cmd, flat)).
+   */
+  bankReady(cmd: number, flat: number): number {
+    const i = cmd * this.openRow.length + flat;
+    const at = this.groupVersion[this.nodeOfBank[flat]];
+    if (this.bankPartAt[i] === at) return this.bankParts[i];
+    const v = this.bankPart(cmd, this.rankOfBank[flat], this.groupOfBank[flat], flat);
+    this.bankParts[i] = v;
+    this.bankPartAt[i] = at;
+    return v;
+  }
+
+  /** An issue reaching `reach` changed bank parts in its bank group, or in its whole rank. */
+  private touchGroups(reach: number, rank: number, group: number): void {
+    if (reach === REACH_BANK || reach === REACH_GROUP) this.groupVersion[rank * this.groups + group]++;
+    else for (let node = rank * this.groups; node < (rank + 1) * this.groups; node++) this.groupVersion[node]++;
   }
 
   /** The shared part of earliestAt, cached for the current version. */
@@ -267,6 +318,7 @@ export class ChannelTiming {
    */
   shift(delta: number): void {
     this.version++;
+    for (let node = 0; node < this.groupVersion.length; node++) this.groupVersion[node]++;
     for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
   }
@@ -361,6 +413,7 @@ export class ChannelTiming {
     this.version++;
     const u = this.updates[cmd];
     const reach = this.reach[cmd];
+    this.touchGroups(reach, rank, group);
     // A "* -> *" channel rule (one command per clock written as a rule) holds every bus.
     let any = now + this.anyCycles[0][cmd];
     if (any > now) for (let b = 0; b < this.busFree.length; b++) if (any > this.busFree[b]) this.busFree[b] = any;

@@ -18,116 +18,205 @@
 import { COMMAND_ID } from '../../spec/commands.js';
 import { NONE as NO_SLOT, type RequestQueue } from '../requestQueue.js';
 import { CLOSED as CLOSED_ROW } from '../timing.js';
+import { Candidates } from './candidates.js';
 import type { Scheduler, SchedulerContext } from './index.js';
 
 // Module-local copies: imported bindings are getters under some loaders (tsx), and these are read in the hot loop.
 const CLOSED = CLOSED_ROW, NONE = NO_SLOT;
 
-const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE;
+const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, RD = COMMAND_ID.RD;
+/** Kinds of candidates: a hit keeping its priority; then an ACT, a PRE, a demoted hit. */
+const HIT = 0, OPEN = 1, CLOSE = 2, DEMOTED = 3;
 
 export class FrFcfs implements Scheduler {
+  private readonly reads: Candidates;
+  private readonly writes: Candidates;
+  // What the last call that issued nothing found, for planAt: its queue; the rank bound it skipped
+  // first-choice hits at (Infinity: none); the earliest exact cycle of a first-choice hit and of a
+  // second choice, with the oldest candidate ready then.
+  private lastQueue!: RequestQueue;
+  private lastCol = 0;
+  private hitSkipped = Infinity;
+  private hitAt = Infinity;
+  private hitSlot = NONE;
+  private otherAt = Infinity;
+  private otherSlot = NONE;
+  private otherCmdAt = 0;
+  planCmd = 0;
+
   constructor(
     private readonly ctx: SchedulerContext,
     private readonly cap: number,
-  ) {}
+  ) {
+    const banks = ctx.active.has.length;
+    this.reads = new Candidates(4, banks);
+    this.writes = new Candidates(4, banks);
+  }
 
   schedule(q: RequestQueue, col: number, now: number): number {
-    const ctx = this.ctx, tm = ctx.timing, open = tm.openRow, activated = ctx.active.has;
-    const capped = this.cap !== Infinity;
-    // With one rank (the common case) a rank-level bound in the future means no hit can issue now;
-    // waking at that bound is early enough, so skip the per-bank look-ups.
-    const hitBound = tm.ranks === 1 ? tm.rankBound(col, 0) : 0;
-    const arrival = q.arrival, row = q.row, seq = q.seq, next = q.bankNext, first = q.bankFirst, hits = q.hits;
-    const rank = q.rank, group = q.group, busy = q.busy;
-    // The oldest ready hit that keeps its priority (first choice); the oldest ready row command or
-    // demoted hit (second choice); when the next could be ready.
-    let hit = NONE, hitSeq = Infinity, other = NONE, otherSeq = Infinity, otherCmd = 0, soonest = Infinity;
-    for (let w = 0; w < busy.length; w++) {
-      for (let bits = busy[w]; bits !== 0; bits &= bits - 1) {
-        const f = (w << 5) | (31 - Math.clz32(bits & -bits));
-        const s = first[f];
-        // Nothing of this bank is visible yet, or nothing of it can beat a ready hit already found.
-        if (arrival[s] >= now || seq[s] > hitSeq) continue;
-        const o = open[f];
-        // First choice (a hit keeping its priority) and second choices (row command, demoted hit).
-        let h = NONE, row2 = NONE, cmd2 = 0, demoted = NONE;
-        if (o === CLOSED) {
-          row2 = s;
-          cmd2 = ACT;
-        } else {
-          const capReached = capped && ctx.hitsSinceAct[f] >= this.cap;
-          if (row[s] === o) {
-            // The oldest request hits: no older request waits for another row.
-            h = s;
-            // Behind the bank's oldest miss, hits are demoted once the cap is reached.
-            if (capReached && hits[f] < q.bankCount[f]) demoted = hitAfterMiss(q, next[s], o, now);
-          } else {
-            // The oldest request misses; its oldest hit keeps its priority only below the cap.
-            let k = NONE;
-            if (hits[f] > 0) for (k = next[s]; k !== NONE && arrival[k] < now && row[k] !== o; k = next[k]);
-            const found = k !== NONE && arrival[k] < now;
-            if (found && !capReached) h = k;
-            else {
-              if (!activated[f]) {
-                row2 = s;
-                cmd2 = PRE;
-              }
-              if (found) demoted = k;
+    const ctx = this.ctx, tm = ctx.timing;
+    const c = col === RD ? this.reads : this.writes;
+    this.lastQueue = q;
+    this.lastCol = col;
+    this.hitSkipped = Infinity;
+    q.admit(now);
+    this.update(q, c);
+    const banks = c.banks, words = c.words, members = c.members, slots = c.slot, seq = q.seq, rank = q.rank;
+    const oneRank = tm.ranks === 1, blocking = ctx.owesRefresh;
+    // First choice: the oldest ready hit that keeps its priority. With one rank (the common case)
+    // a rank-level bound in the future means no hit can issue now; waking at it is early enough.
+    let hitAt = Infinity, hitSlot = NONE, hitSeq = Infinity;
+    if (c.count[HIT] > 0) {
+      const bound = oneRank ? tm.rankBound(col, 0) : 0;
+      if (bound > now) this.hitSkipped = bound;
+      else {
+        let hit = NONE, readySeq = Infinity;
+        const shared = oneRank ? tm.rankReady(col, 0) : 0;
+        for (let w = 0; w < words; w++) {
+          for (let bits = members[HIT * words + w]; bits !== 0; bits &= bits - 1) {
+            const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+            const s = slots[HIT * banks + f];
+            if (seq[s] > readySeq || (blocking && ctx.blocked(rank[s], f))) continue;
+            let t = tm.bankReady(col, f);
+            const r = oneRank ? shared : tm.rankReady(col, rank[s]);
+            if (r > t) t = r;
+            if (t <= now) {
+              hit = s;
+              readySeq = seq[s];
+            } else if (t < hitAt || (t === hitAt && seq[s] < hitSeq)) {
+              hitAt = t;
+              hitSlot = s;
+              hitSeq = seq[s];
             }
           }
         }
-        if (h !== NONE) {
-          if (hitBound > now) {
-            if (hitBound < soonest) soonest = hitBound;
-          } else if (!ctx.blocked(rank[h], f)) {
-            const t = tm.earliestAt(col, rank[h], group[h], f);
-            if (t <= now) {
-              if (seq[h] < hitSeq) {
-                hit = h;
-                hitSeq = seq[h];
-              }
-            } else if (t < soonest) soonest = t;
-          }
-        }
-        // Second choices matter only while no first choice is ready.
-        if (hit !== NONE) continue;
-        if (row2 !== NONE && seq[row2] < otherSeq && !ctx.blocked(rank[row2], f)) {
-          const t = tm.earliestAt(cmd2, rank[row2], group[row2], f);
-          if (t <= now) {
-            other = row2;
-            otherSeq = seq[row2];
-            otherCmd = cmd2;
-          } else if (t < soonest) soonest = t;
-        }
-        if (demoted !== NONE && seq[demoted] < otherSeq && !ctx.blocked(rank[demoted], f)) {
-          const t = tm.earliestAt(col, rank[demoted], group[demoted], f);
-          if (t <= now) {
-            other = demoted;
-            otherSeq = seq[demoted];
-            otherCmd = col;
-          } else if (t < soonest) soonest = t;
+        if (hit !== NONE) {
+          ctx.serve(q, hit, col, now);
+          return now;
         }
       }
     }
-    if (hit !== NONE) {
-      ctx.serve(q, hit, col, now);
-      return now;
+    // Second choice, in age order: an ACT, a PRE or a demoted hit (no rank-bound shortcut here).
+    let other = NONE, otherSeq = Infinity, otherCmd = 0;
+    let otherAt = Infinity, otherSlot = NONE, otherAtSeq = Infinity, otherCmdAt = 0;
+    for (let k = OPEN; k <= DEMOTED; k++) {
+      if (c.count[k] === 0) continue;
+      const cmd = k === OPEN ? ACT : k === CLOSE ? PRE : col;
+      const shared = oneRank ? tm.rankReady(cmd, 0) : 0;
+      for (let w = 0; w < words; w++) {
+        for (let bits = members[k * words + w]; bits !== 0; bits &= bits - 1) {
+          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+          const s = slots[k * banks + f];
+          if (seq[s] > otherSeq || (blocking && ctx.blocked(rank[s], f))) continue;
+          let t = tm.bankReady(cmd, f);
+          const r = oneRank ? shared : tm.rankReady(cmd, rank[s]);
+          if (r > t) t = r;
+          if (t <= now) {
+            other = s;
+            otherSeq = seq[s];
+            otherCmd = cmd;
+          } else if (t < otherAt || (t === otherAt && seq[s] < otherAtSeq)) {
+            otherAt = t;
+            otherSlot = s;
+            otherAtSeq = seq[s];
+            otherCmdAt = cmd;
+          }
+        }
+      }
     }
-    if (other === NONE) return soonest;
+    if (other === NONE) {
+      this.hitAt = hitAt;
+      this.hitSlot = hitSlot;
+      this.otherAt = otherAt;
+      this.otherSlot = otherSlot;
+      this.otherCmdAt = otherCmdAt;
+      const soonest = hitAt < otherAt ? hitAt : otherAt;
+      return this.hitSkipped < soonest ? this.hitSkipped : soonest;
+    }
     if (otherCmd === ACT) ctx.activate(q, other, now);
     else if (otherCmd === PRE) ctx.precharge(q, other, now);
     else ctx.serve(q, other, col, now);
     return now;
   }
-}
 
-/** The first visible hit of the open row `open` that comes after a miss, from slot s on in its bank. */
-function hitAfterMiss(q: RequestQueue, s: number, open: number, now: number): number {
-  const arrival = q.arrival, row = q.row, next = q.bankNext;
-  let missed = false;
-  for (; s !== NONE && arrival[s] < now; s = next[s]) {
-    if (row[s] !== open) missed = true;
-    else if (missed) return s;
+  planAt(at: number): number {
+    // First choice: a hit whose cycle is `at`, found exactly or among the hits skipped at a bound of `at`.
+    let slot = this.hitAt === at ? this.hitSlot : NONE;
+    if (this.hitSkipped === at) {
+      const q = this.lastQueue, ctx = this.ctx, tm = ctx.timing, col = this.lastCol;
+      const c = col === RD ? this.reads : this.writes;
+      for (let w = 0; w < c.words; w++) {
+        for (let bits = c.members[HIT * c.words + w]; bits !== 0; bits &= bits - 1) {
+          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+          const s = c.slot[HIT * c.banks + f];
+          if ((slot !== NONE && q.seq[s] > q.seq[slot]) || ctx.blocked(q.rank[s], f)) continue;
+          if (tm.earliestAt(col, q.rank[s], q.group[s], f) <= at) slot = s;
+        }
+      }
+    }
+    if (slot !== NONE) {
+      this.planCmd = this.lastCol;
+      return slot;
+    }
+    this.planCmd = this.otherCmdAt;
+    return this.otherAt === at ? this.otherSlot : NONE;
   }
-  return NONE;
+
+  /**
+   * Re-derive the candidates of the banks that changed. Per bank, at most three requests can be
+   * next: the oldest hit that keeps its priority (first choice) and, for the second choice, the
+   * oldest request (an ACT if the bank is closed; a PRE if no hit keeps the row and no activated
+   * request holds it) and the oldest demoted hit. Every other request of the bank needs the same
+   * command as one of those and is younger.
+   */
+  private update(q: RequestQueue, c: Candidates): void {
+    const ctx = this.ctx, open = ctx.timing.openRow, activated = ctx.active.has, capped = this.cap !== Infinity;
+    const row = q.row, seq = q.seq, next = q.bankNext, visible = q.visibleSeq, dirty = q.dirty;
+    for (let w = 0; w < dirty.length; w++) {
+      for (let bits = dirty[w]; bits !== 0; bits &= bits - 1) {
+        const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+        c.clear(f);
+        const s = q.bankFirst[f];
+        if (s === NONE || seq[s] > visible) continue;
+        const o = open[f];
+        if (o === CLOSED) {
+          c.set(OPEN, f, s);
+          continue;
+        }
+        const capReached = capped && ctx.hitsSinceAct[f] >= this.cap;
+        if (row[s] === o) {
+          // The oldest request hits: no older request waits for another row.
+          c.set(HIT, f, s);
+          // Behind the bank's oldest miss, hits are demoted once the cap is reached.
+          if (capReached && q.hits[f] < q.bankCount[f]) {
+            let missed = false;
+            for (let k = next[s]; k !== NONE && seq[k] <= visible; k = next[k]) {
+              if (row[k] !== o) missed = true;
+              else if (missed) {
+                c.set(DEMOTED, f, k);
+                break;
+              }
+            }
+          }
+        } else {
+          // The oldest request misses; its oldest hit keeps its priority only below the cap.
+          let h = NONE;
+          if (q.hits[f] > 0) {
+            for (let k = next[s]; k !== NONE && seq[k] <= visible; k = next[k]) {
+              if (row[k] === o) {
+                h = k;
+                break;
+              }
+            }
+          }
+          if (h !== NONE && !capReached) c.set(HIT, f, h);
+          else {
+            if (!activated[f]) c.set(CLOSE, f, s);
+            if (h !== NONE) c.set(DEMOTED, f, h);
+          }
+        }
+      }
+      dirty[w] = 0;
+    }
+  }
 }

@@ -31,6 +31,8 @@ export interface SchedulerContext {
   readonly hitsSinceAct: Int32Array;
   /** Whether requests for bank `flat` of `rank` must wait for a refresh of the rank or bank. */
   blocked(rank: number, flat: number): boolean;
+  /** Whether any rank or bank owes a refresh (else `blocked` is false everywhere). */
+  readonly owesRefresh: boolean;
   /** Issue the column command `col` for the request in slot i of q (its row is open) and retire it. */
   serve(q: RequestQueue, i: number, col: number, now: number): void;
   /** Issue the ACT for the request in slot i (its bank is closed); the request moves to ActiveRequests. */
@@ -41,6 +43,13 @@ export interface SchedulerContext {
 
 export interface Scheduler {
   schedule(q: RequestQueue, col: number, now: number): number;
+  /**
+   * After a schedule() call that issued nothing and returned `at`: the slot of the request it would
+   * serve at cycle `at` if nothing changed meanwhile (planCmd: the command), or -1 if none. Reads
+   * what that call found, plus exact look-ups of the kinds it skipped at a rank bound equal to `at`.
+   */
+  planAt(at: number): number;
+  readonly planCmd: number;
 }
 
 /** The controller settings schedulers read (a subset of the preset's `controller` section). */
