@@ -151,20 +151,40 @@ export interface TraceScan {
   readonly format: TraceFormat;
   /** Requests in the whole trace. */
   readonly count: number;
+  /**
+   * The trace's chunks, when scanTrace was asked to keep them and they fit (`keep` requests at
+   * most): the replay then needs no second read.
+   */
+  readonly chunks?: readonly Trace[];
 }
+
+/**
+ * Requests scanTrace keeps by default for the replay that follows: 2^22 (about 90 MB of arrays);
+ * a longer trace is read again, streamed, so memory stays bounded whatever its size.
+ */
+export const KEEP_REQUESTS = 1 << 22;
 
 /**
  * Reads the whole trace once without simulating: every line parses, arrivals never decrease and
  * `check` (an address check) accepts every chunk, so a bad line at the end of a huge trace fails
- * before any simulation time is spent. Returns the format and the request count.
+ * before any simulation time is spent. Returns the format and the request count, and the chunks
+ * themselves if there are at most `keep` requests.
  */
-export async function scanTrace(file: string, format: TraceFormatOption = 'auto', check?: (chunk: Trace) => void): Promise<TraceScan> {
+export async function scanTrace(file: string, format: TraceFormatOption = 'auto', check?: (chunk: Trace) => void, keep = 0): Promise<TraceScan> {
   let count = 0;
   let found: TraceFormat = format === 'auto' ? 'pimsim' : format;
+  let kept: Trace[] | undefined = keep > 0 ? [] : undefined;
   for await (const chunk of traceChunks(file, format)) {
     check?.(chunk);
     count += chunk.count;
     found = chunk.format;
+    if (kept && count > keep) kept = undefined; // too long to keep: it will be read again
+    kept?.push(chunk);
   }
-  return { format: found, count };
+  return { format: found, count, chunks: kept };
+}
+
+/** Kept chunks as the stream replayChunks takes. */
+export async function* keptChunks(chunks: readonly Trace[]): AsyncGenerator<Trace> {
+  yield* chunks;
 }
