@@ -11,6 +11,8 @@ import { bench as trace } from './trace.js';
 import { bench as gemv } from './gemv.js';
 import { bench as models } from './models.js';
 import { bench as peer } from './peer.js';
+import { bench as suite } from './suite.js';
+import { bench as startup } from './startup.js';
 
 /** One benchmark area. `run` receives the case filters given for it (empty: all cases). */
 export interface Bench {
@@ -19,7 +21,7 @@ export interface Bench {
   run(caseFilters: readonly string[]): void | Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [trace, peer, gemv, models];
+const BENCHES: readonly Bench[] = [startup, trace, peer, gemv, models, suite];
 
 function usage(): string {
   return [

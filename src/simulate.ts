@@ -8,9 +8,10 @@ import { loadSystem, type SystemSpec } from './spec/system.js';
 import { InputError } from './util/errors.js';
 import { layoutModel, type ModelLayout, type Packing } from './mapping/layout.js';
 import { tokenItems } from './mapping/token.js';
-import { buildProgram } from './pim/program.js';
+import { buildProgram, patchProgram, type Program } from './pim/program.js';
 import { PimMachine, type FormatCounts, type PimStats } from './pim/run.js';
 import type { Fidelity } from './pim/sequencer.js';
+import type { MemoStats } from './pim/memo.js';
 import type { Datapath } from './pim/datapath.js';
 import type { CommandSink } from './dram/controller.js';
 import { asicOpsOf } from './mapping/asicOps.js';
@@ -38,6 +39,8 @@ export interface SimulateOptions {
   readonly beforeToken?: (position: number) => void;
   readonly afterToken?: (position: number) => void;
   readonly onCommand?: CommandSink;
+  /** The exact instruction memo (pim/memo.ts): on by default; false runs every instruction (for tests and benchmarks). */
+  readonly memo?: boolean;
 }
 
 export interface TokenRecord {
@@ -75,6 +78,8 @@ export interface Simulation {
   /** Packing and precision plan as requested (before automatic choices), for the configuration hash. */
   readonly requestedPacking?: Packing;
   readonly requestedPrecision: PrecisionPlan;
+  /** Instruction-memo counters (null when off: command fidelity, functional runs, command logs). */
+  readonly memo: MemoStats | null;
 }
 
 function resolve(opts: SimulateOptions): { model: ModelSpec; system: SystemSpec } {
@@ -98,15 +103,18 @@ export function simulate(opts: SimulateOptions): Simulation {
   if (opts.datapath && Object.values(layout.plans).some((p) => Object.values(p).some((g) => g.precision !== 'bf16'))) {
     throw new InputError('functional GPT runs place BF16 weights; low-bit precisions are functional at the GEMV level (pimsim gemv --precision ... --functional)');
   }
-  const machine = new PimMachine(system, { fidelity: opts.fidelity, datapath: opts.datapath, onCommand: opts.onCommand });
+  const machine = new PimMachine(system, { fidelity: opts.fidelity, datapath: opts.datapath, onCommand: opts.onCommand, memo: opts.memo });
   const tokens: TokenRecord[] = [];
   const total = prompt + generated;
   let start = 0;
   const asicOps: AsicOp[] = [];
+  let previous: Program | null = null;
   for (let p = 0; p < total; p++) {
     opts.beforeToken?.(p);
     const { items } = tokenItems(layout, p);
-    const program = buildProgram(items, system, `token ${p}`, undefined, true);
+    // Consecutive tokens differ only in attention and KV-cache instructions: patch the last program.
+    const program: Program = (previous && patchProgram(previous, items, system, `token ${p}`)) ?? buildProgram(items, system, `token ${p}`, undefined, true);
+    previous = program;
     for (const op of asicOpsOf(program)) asicOps.push(op);
     const end = machine.run(program);
     const latencyNs = ((end - start) * system.memory.tCK_ps) / 1000;
@@ -130,6 +138,6 @@ export function simulate(opts: SimulateOptions): Simulation {
   };
   return {
     layout, tokens, stats, breakdownNs, model, system, prompt, generated, fidelity: machine.fidelity, asicOps,
-    precision: layout.precision, formats: machine.formatCounts(), requestedPacking: opts.packing, requestedPrecision: plan,
+    precision: layout.precision, formats: machine.formatCounts(), requestedPacking: opts.packing, requestedPrecision: plan, memo: machine.memo ? { ...machine.memo.stats } : null,
   };
 }

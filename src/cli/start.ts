@@ -4,24 +4,23 @@
  * result documents and a report (charts, tables, CSV) under reports/default/.
  */
 import type { Command } from 'commander';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadModel } from '../model/spec.js';
 import { loadSystem } from '../spec/system.js';
 import { checkReportTarget } from '../report/write.js';
 import { runPoints } from '../study/runner.js';
 import type { StudyPoint } from '../study/point.js';
 import { intOption, listParser } from './options.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { PACKAGE_ROOT } from '../util/paths.js';
 
 export const PAPER_MODELS = ['gpt2-small', 'gpt2-medium', 'gpt2-large', 'gpt2-xl', 'gpt3-small', 'gpt3-medium', 'gpt3-large', 'gpt3-xl'] as const;
 
 /**
- * Generated tokens in the default study. PIM-GPT does not publish its token counts; 1024 would take
- * tens of minutes on a 2-core machine, so the default is 128 (README states it; --tokens changes it).
+ * Generated tokens in the default study: 1024, the models' full context (GPT-2's caps it at 1023
+ * after the prompt token). PIM-GPT does not publish its token counts; the instruction memo made the
+ * full length take about two minutes on 2 cores (it was 128 when 1024 took tens of minutes).
  */
-export const DEFAULT_TOKENS = 128;
+export const DEFAULT_TOKENS = 1024;
 
 /** The study's points: each model generates `tokens` after one prompt token, capped at its context. */
 export function defaultStudyPoints(models: readonly string[], system: string, tokens: number): { points: StudyPoint[]; notes: string[] } {
@@ -39,7 +38,7 @@ export function register(program: Command): void {
   program
     .command('start')
     .description(`the default study (npm start): the 8 PIM-GPT models on pim-gpt, ${DEFAULT_TOKENS} generated tokens, report in reports/default/`)
-    .option('--out <dir>', 'report directory', join(ROOT, 'reports', 'default'))
+    .option('--out <dir>', 'report directory', join(PACKAGE_ROOT, 'reports', 'default'))
     .addOption(intOption('--tokens <N>', "generated tokens per model (capped at each model's context)", 1, DEFAULT_TOKENS))
     .option('--models <list>', 'comma-separated models', listParser('models'), [...PAPER_MODELS])
     .option('--system <preset>', 'system preset', 'pim-gpt')

@@ -60,6 +60,16 @@ export class ChannelTiming {
   private readonly anyRank: Float64Array;
   /** Every per-node bound array, for shift() and relativeState(). */
   private readonly allBounds: Float64Array[];
+  /** The buffer all bound arrays are views of, and each view's offset in it (allBounds order). */
+  private readonly bounds: Float64Array;
+  private readonly offsets: Int32Array;
+  /**
+   * Flat indices of the bounds raised since they were last seen met (a superset of those still
+   * pending), without repeats (listed[i] marks membership): captureLive() scans these, not all.
+   */
+  private readonly live: Int32Array;
+  private liveN = 0;
+  private readonly listed: Uint8Array;
   /** Window indexes per command id. */
   private readonly windowsOf: number[][];
   private readonly reach: Int8Array;
@@ -102,16 +112,24 @@ export class ChannelTiming {
     this.banksPerRank = o.bankGroups * o.banksPerGroup;
     const R = spec.rankSlots;
     const nodes = [1, R, R * o.bankGroups, R * this.banksPerRank];
-    this.ready = nodes.map((n) => new Float64Array(n * NUM_COMMANDS)) as ChannelTiming['ready'];
-    [this.rCh, this.rRank, this.rGroup, this.rBank] = this.ready;
-    this.anyRank = new Float64Array(R);
-    this.rGroupAll = new Float64Array(R * NC);
-    this.rBankAllRank = new Float64Array(R * NC);
-    this.rBankAllGroup = new Float64Array(R * o.bankGroups * NC);
+    // Every bound lives in one buffer (the arrays below are views of it), so a bound has one flat
+    // index: the sparse relative state (captureLive) lists the bounds still pending by that index.
+    const sizes = [...nodes.map((n) => n * NC), R * NC, R * NC, R * o.bankGroups * NC, R, spec.buses.names.length];
+    this.bounds = new Float64Array(sizes.reduce((a, b) => a + b, 0));
+    let off = 0;
+    const views = sizes.map((n) => {
+      const v = this.bounds.subarray(off, off + n);
+      off += n;
+      return v;
+    });
+    this.ready = views.slice(0, 4) as ChannelTiming['ready'];
+    [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup, this.anyRank, this.busFree] = views;
+    this.offsets = Int32Array.from(views, (v) => v.byteOffset / 8);
+    this.listed = new Uint8Array(this.bounds.length);
+    this.live = new Int32Array(this.bounds.length);
     // A format MAC (MAC16.ternary) is sent as its base command: same bus, same clocks.
     this.busOf = Int8Array.from(BASE_COMMAND_ID, (b) => spec.buses.busOf[b]);
     this.busCycles = Int32Array.from(BASE_COMMAND_ID, (b) => spec.buses.cycles[b]);
-    this.busFree = new Float64Array(spec.buses.names.length);
     this.allBounds = [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup, this.anyRank, this.busFree];
     this.openRow = new Int32Array(R * this.banksPerRank).fill(CLOSED);
     this.openCount = new Int32Array(R);
@@ -356,6 +374,123 @@ export class ChannelTiming {
     for (let i = 0; i < o.length; i++) out[k++] = o[i] === CLOSED ? 0 : 1;
   }
 
+  /** Set every bank's open row (or CLOSED), keeping the open-bank counts consistent. */
+  setOpenRows(rows: ArrayLike<number>): void {
+    this.openCount.fill(0);
+    for (let i = 0; i < this.openRow.length; i++) {
+      this.openRow[i] = rows[i];
+      if (rows[i] !== CLOSED) this.openCount[Math.floor(i / this.banksPerRank)]++;
+    }
+  }
+
+  /** How many bounds there are (flat indices run 0..boundCount-1). */
+  get boundCount(): number {
+    return this.bounds.length;
+  }
+
+  /** Raise the bound at flat index i to `until` and list it as pending. */
+  private raise(i: number, until: number): void {
+    this.bounds[i] = until;
+    if (this.listed[i] === 0) {
+      this.listed[i] = 1;
+      this.live[this.liveN++] = i;
+    }
+  }
+
+  /**
+   * The sparse part of the relative state: drops the bounds met by `now` from the pending list
+   * (time only moves forward, so they stay met) and writes the rest as (flat index, bound - ref)
+   * pairs. Returns their count. With the dense part (denseState) and the same count and pairs,
+   * two states behave identically, shifted in time; any order of the pairs is the same state.
+   */
+  captureLive(now: number, ref: number, idx: Int32Array, rel: Float64Array): number {
+    const b = this.bounds, live = this.live, listed = this.listed;
+    let n = 0;
+    for (let j = 0; j < this.liveN; j++) {
+      const i = live[j], v = b[i];
+      if (v > now) {
+        live[n] = i;
+        idx[n] = i;
+        rel[n] = v - ref;
+        n++;
+      } else listed[i] = 0;
+    }
+    this.liveN = n;
+    return n;
+  }
+
+  /** Whether the pending bounds at `now` are exactly the n pairs given, relative to `ref` (see captureLive). */
+  matchesLive(now: number, ref: number, idx: Int32Array, rel: Float64Array, n: number): boolean {
+    const b = this.bounds, live = this.live, listed = this.listed;
+    let m = 0;
+    for (let j = 0; j < this.liveN; j++) {
+      const i = live[j];
+      if (b[i] > now) live[m++] = i;
+      else listed[i] = 0;
+    }
+    this.liveN = m;
+    if (m !== n) return false;
+    for (let j = 0; j < n; j++) if (b[idx[j]] - ref !== rel[j]) return false;
+    return true;
+  }
+
+  /**
+   * Replace the pending bounds by n pairs relative to `ref` (see captureLive): the bounds pending
+   * now become `now` (met), which no command issued from then on can tell apart.
+   */
+  restoreLive(now: number, ref: number, idx: Int32Array, rel: Float64Array, n: number): void {
+    const b = this.bounds, live = this.live, listed = this.listed;
+    for (let j = 0; j < this.liveN; j++) {
+      const i = live[j];
+      if (b[i] > now) b[i] = now;
+      listed[i] = 0;
+    }
+    this.liveN = 0;
+    for (let j = 0; j < n; j++) this.raise(idx[j], ref + rel[j]);
+  }
+
+  /** Move the pending bounds and the windows `delta` cycles later (shift(), for the bounds that matter). */
+  shiftLive(delta: number): void {
+    const b = this.bounds, live = this.live;
+    for (let j = 0; j < this.liveN; j++) b[live[j]] += delta;
+    for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
+  }
+
+  /** Length of denseState()'s output. */
+  get denseSize(): number {
+    let n = 0;
+    for (const w of this.windows) n += w.times.length + w.heads.length + w.filled.length;
+    return n + this.openRow.length;
+  }
+
+  /**
+   * The dense part of the relative state: window entries as cycles still to wait after `ref` (0 if
+   * past), window heads and fill levels, and which banks are open.
+   */
+  denseState(ref: number, out: Float64Array, at = 0): void {
+    let k = at;
+    for (const w of this.windows) {
+      for (let i = 0; i < w.times.length; i++) {
+        const v = w.times[i] + w.cycles;
+        out[k++] = v > ref ? v - ref : 0;
+      }
+      for (let i = 0; i < w.heads.length; i++) out[k++] = w.heads[i];
+      for (let i = 0; i < w.filled.length; i++) out[k++] = w.filled[i];
+    }
+    const o = this.openRow;
+    for (let i = 0; i < o.length; i++) out[k++] = o[i] === CLOSED ? 0 : 1;
+  }
+
+  /** The inverse of denseState() for the windows (the open rows: setOpenRows). */
+  restoreWindows(ref: number, state: Float64Array, at = 0): void {
+    let k = at;
+    for (const w of this.windows) {
+      for (let i = 0; i < w.times.length; i++) w.times[i] = ref + state[k++] - w.cycles;
+      for (let i = 0; i < w.heads.length; i++) w.heads[i] = state[k++];
+      for (let i = 0; i < w.filled.length; i++) w.filled[i] = state[k++];
+    }
+  }
+
   /**
    * The spacing a command keeps from itself when repeated to the same target: the largest
    * same-command constraint at any level. A run of n such commands issued back to back is then
@@ -415,47 +550,49 @@ export class ChannelTiming {
     const reach = this.reach[cmd];
     this.touchGroups(reach, rank, group);
     // A "* -> *" channel rule (one command per clock written as a rule) holds every bus.
+    const off = this.offsets;
     let any = now + this.anyCycles[0][cmd];
-    if (any > now) for (let b = 0; b < this.busFree.length; b++) if (any > this.busFree[b]) this.busFree[b] = any;
+    if (any > now) for (let b = 0; b < this.busFree.length; b++) if (any > this.busFree[b]) this.raise(off[8] + b, any);
     any = now + this.anyCycles[1][cmd];
-    if (any > this.anyRank[rank]) this.anyRank[rank] = any;
+    if (any > this.anyRank[rank]) this.raise(off[7] + rank, any);
     const bus = this.busOf[cmd];
     any = now + this.busCycles[cmd];
-    if (any > this.busFree[bus]) this.busFree[bus] = any;
+    if (any > this.busFree[bus]) this.raise(off[8] + bus, any);
     for (let i = 0; i < u.length; i += 3) {
       const level = u[i], to = u[i + 1], until = now + u[i + 2];
-      let arr: Float64Array, k: number;
+      let v: number, k: number;
       if (level === OTHER_RANK) {
         const first = rank - (rank % this.ranksPerBus);
-        for (let r = first; r < first + this.ranksPerBus; r++) if (r !== rank && this.rRank[r * NC + to] < until) this.rRank[r * NC + to] = until;
+        for (let r = first; r < first + this.ranksPerBus; r++) if (r !== rank && this.rRank[r * NC + to] < until) this.raise(off[1] + r * NC + to, until);
         continue;
       } else if (level === 0) {
-        arr = this.rCh;
+        v = 0;
         k = to;
       } else if (level === 1) {
-        arr = this.rRank;
+        v = 1;
         k = rank * NC + to;
       } else if (reach === REACH_NONE) {
         continue; // reaches no bank group or bank
       } else if (level === 2) {
         if (reach === REACH_RANK) {
-          arr = this.rGroupAll;
+          v = 4;
           k = rank * NC + to;
         } else {
-          arr = this.rGroup;
+          v = 2;
           k = (rank * this.groups + group) * NC + to;
         }
       } else if (reach === REACH_BANK) {
-        arr = this.rBank;
+        v = 3;
         k = this.bankIndex(rank, group, bank) * NC + to;
       } else if (reach === REACH_GROUP) {
-        arr = this.rBankAllGroup;
+        v = 6;
         k = (rank * this.groups + group) * NC + to;
       } else {
-        arr = this.rBankAllRank;
+        v = 5;
         k = rank * NC + to;
       }
-      if (arr[k] < until) arr[k] = until;
+      const flat = off[v] + k;
+      if (this.bounds[flat] < until) this.raise(flat, until);
     }
     const ws = this.windowsOf[cmd];
     for (let i = 0; i < ws.length; i++) {

@@ -54,12 +54,27 @@ function asicOp(s: Lowering, op: OfKind<'layernorm' | 'rmsnorm' | 'softmax' | 'g
   s.ready.set(op.name, [op.name]);
 }
 
+/**
+ * A GEMV's instructions are the same every token: they are made once per layout and op (and the
+ * ids they wait for), so consecutive token programs share them (patchProgram).
+ */
+const gemvCache = new WeakMap<ModelLayout, Map<string, { deps: string[]; g: ReturnType<typeof gemvItems> }>>();
+
 const gemv: Lower<'gemv'> = (s, op) => {
   const { layout } = s;
-  const plan = layout.plans[op.layer < 0 ? layout.model.layers : op.layer][op.role]!;
-  const g = gemvItems(layout.system, plan, {
-    prefix: op.name, input: op.inputs[0], output: vectorOf(op), deps: depsOf(s, op.inputs[0]), bias: op.bias ? `${op.name}.bias` : undefined,
-  });
+  const deps = depsOf(s, op.inputs[0]);
+  let cache = gemvCache.get(layout);
+  if (!cache) gemvCache.set(layout, (cache = new Map()));
+  const hit = cache.get(op.name);
+  let g: ReturnType<typeof gemvItems>;
+  if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) g = hit.g;
+  else {
+    const plan = layout.plans[op.layer < 0 ? layout.model.layers : op.layer][op.role]!;
+    g = gemvItems(layout.system, plan, {
+      prefix: op.name, input: op.inputs[0], output: vectorOf(op), deps, bias: op.bias ? `${op.name}.bias` : undefined,
+    });
+    cache.set(op.name, { deps, g });
+  }
   s.items.push(...g.items);
   s.ready.set(op.name, [g.done]);
   if (op.role === 'lm-head') s.done = g.done;

@@ -169,6 +169,10 @@ export interface Instruction {
 export interface Program {
   readonly name: string;
   readonly instructions: readonly Instruction[];
+  /** Per source item (instruction object given), the index of its first instruction; one more entry at the end. */
+  readonly itemStart?: Int32Array;
+  /** The source items, for patchProgram. */
+  readonly items?: readonly (InstructionInput | Parsed)[];
 }
 
 /** Build a program from instruction objects (validated), as generators and the parser do. */
@@ -177,6 +181,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
   const out: Instruction[] = [];
   const byId = new Map<string, number[]>();
   const pendingDeps: string[][] = [];
+  const itemStart = new Int32Array(items.length + 1);
   items.forEach((raw, k) => {
     const line = lines?.[k] ?? 0;
     const where = lines ? `${name}:${line}` : `${name}: instruction ${k + 1}`;
@@ -195,73 +200,9 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
     const ch = 'channel' in ins ? ins.channel : -1;
     const channels = ch === 'all' ? [...Array(org.channels).keys()] : [ch];
     const idxs: number[] = [];
+    itemStart[k] = out.length;
     for (const c of channels) {
-      if (c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
-      // Every instruction gets the same fields in the same order (one object shape: fast to build and read).
-      let allBanks = true, bankgroup = 0, bank = 0, row = -1, col = 0, count = 1, precision: Precision = 'bf16';
-      let rowCount = 1, segments = 1, lastSegments = 1, segmentStride = 0, readout = false, readoutWords = 1, readoutGroup = 1, acc = 0, elements = 0, rows = 1, channel = c as number;
-      let asicKind: Instruction['asicKind'];
-      switch (ins.op) {
-        case 'MAC':
-        case 'WR':
-        case 'RD': {
-          allBanks = ins.banks === 'all';
-          [bankgroup, bank] = allBanks ? [0, 0] : (ins.banks as [number, number]);
-          if (!allBanks && (bankgroup >= org.bankGroups || bank >= org.banksPerGroup)) throw new InputError(`bank [${bankgroup}, ${bank}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
-          rowCount = ins.rows ?? 1;
-          row = ins.row;
-          col = ins.col;
-          if (ins.op === 'MAC') {
-            segments = ins.segments ?? 1;
-            lastSegments = ins.lastSegments ?? segments;
-            if (lastSegments > segments) throw new InputError(`lastSegments (${lastSegments}) exceeds segments (${segments})`, where);
-            count = ins.cols;
-            segmentStride = ins.segmentStride ?? ins.cols;
-            if (segmentStride < count) throw new InputError(`segmentStride (${segmentStride}) is shorter than a segment (${count} columns)`, where);
-            readout = ins.readout ?? false;
-            readoutWords = ins.readoutWords ?? 1;
-            if (ins.readoutWords !== undefined && !readout) throw new InputError('readoutWords needs "readout": true', where);
-            if (ins.readoutGroup !== undefined && !readout) throw new InputError('readoutGroup needs "readout": true', where);
-            if (ins.acc !== undefined && readout) throw new InputError('"acc" is for MACs without readout (a readout block uses accumulators 0..readoutGroup-1)', where);
-            readoutGroup = ins.readoutGroup ?? 1;
-            acc = ins.acc ?? 0;
-            if (readout) checkAccumulator(readoutGroup - 1, system, where, `readoutGroup ${readoutGroup} needs ${readoutGroup} accumulators per bank`);
-            else checkAccumulator(acc, system, where, `acc ${acc}`);
-            precision = ins.precision ?? 'bf16';
-            if (!system.pu.formats.includes(precision)) {
-              throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
-            }
-          } else count = ins.count;
-          checkRow(row + rowCount - 1, col, segments > 1 ? (segments - 1) * segmentStride + count : count, system, where);
-          break;
-        }
-        case 'RD_MAC':
-        case 'WR_BIAS':
-          acc = ins.acc ?? 0;
-          checkAccumulator(acc, system, where, `acc ${acc}`);
-          break;
-        case 'WR_GB':
-          if (ins.bytes > system.globalBufferBytes) throw new InputError(`WR_GB of ${ins.bytes} B exceeds the ${system.globalBufferBytes} B global buffer`, where);
-          count = Math.ceil(ins.bytes / system.memory.accessBytes);
-          break;
-        case 'ASIC':
-          if (ins.rows !== undefined && ins.elements % ins.rows !== 0) throw new InputError(`ASIC ${ins.kind}: ${ins.elements} elements do not split into ${ins.rows} rows`, where);
-          channel = -1;
-          allBanks = false;
-          asicKind = ins.kind;
-          elements = ins.elements;
-          rows = ins.rows ?? 1;
-          break;
-        case 'BARRIER':
-          channel = -1;
-          break;
-        default:
-          break;
-      }
-      const inst: Instruction = {
-        index: out.length, id: idStr, line, op: ins.op, channel, allBanks, bankgroup, bank, row, col, count,
-        rowCount, segments, lastSegments, segmentStride, readout, readoutWords, readoutGroup, acc, precision, asicKind, elements, rows, deps: [], source: ins,
-      };
+      const inst = makeInstruction(ins, c, out.length, idStr, line, system, where);
       out.push(inst);
       pendingDeps.push(ins.deps ?? []);
       idxs.push(inst.index);
@@ -269,6 +210,7 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
     }
     byId.set(idStr, idxs);
   });
+  itemStart[items.length] = out.length;
   const isAll = (ins: Instruction) => 'channel' in ins.source && ins.source.channel === 'all';
   out.forEach((inst, i) => {
     for (const d of pendingDeps[i]) {
@@ -280,7 +222,130 @@ export function buildProgram(items: readonly (InstructionInput | Parsed)[], syst
   });
   // Dependencies on earlier instructions only cannot form a cycle; anything else gets a full check.
   if (!out.every((x) => x.deps.every((d) => d < x.index))) checkAcyclic(out, name);
-  return { name, instructions: out };
+  return { name, instructions: out, itemStart, items };
+}
+
+/**
+ * One instruction of item `ins` on channel `c` (the channel's copy of an "all" instruction), with
+ * its fields checked against the system; dependencies are resolved by the caller.
+ */
+function makeInstruction(ins: Parsed, c: number | 'all' | -1, index: number, idStr: string, line: number, system: SystemSpec, where: string): Instruction {
+  const org = system.memory.org;
+  if (typeof c === 'number' && c >= org.channels) throw new InputError(`channel ${c} does not exist (the system has ${org.channels})`, where);
+  // Every instruction gets the same fields in the same order (one object shape: fast to build and read).
+  let allBanks = true, bankgroup = 0, bank = 0, row = -1, col = 0, count = 1, precision: Precision = 'bf16';
+  let rowCount = 1, segments = 1, lastSegments = 1, segmentStride = 0, readout = false, readoutWords = 1, readoutGroup = 1, acc = 0, elements = 0, rows = 1, channel = c as number;
+  let asicKind: Instruction['asicKind'];
+  switch (ins.op) {
+    case 'MAC':
+    case 'WR':
+    case 'RD': {
+      allBanks = ins.banks === 'all';
+      [bankgroup, bank] = allBanks ? [0, 0] : (ins.banks as [number, number]);
+      if (!allBanks && (bankgroup >= org.bankGroups || bank >= org.banksPerGroup)) throw new InputError(`bank [${bankgroup}, ${bank}] does not exist (${org.bankGroups} bank groups x ${org.banksPerGroup} banks)`, where);
+      rowCount = ins.rows ?? 1;
+      row = ins.row;
+      col = ins.col;
+      if (ins.op === 'MAC') {
+        segments = ins.segments ?? 1;
+        lastSegments = ins.lastSegments ?? segments;
+        if (lastSegments > segments) throw new InputError(`lastSegments (${lastSegments}) exceeds segments (${segments})`, where);
+        count = ins.cols;
+        segmentStride = ins.segmentStride ?? ins.cols;
+        if (segmentStride < count) throw new InputError(`segmentStride (${segmentStride}) is shorter than a segment (${count} columns)`, where);
+        readout = ins.readout ?? false;
+        readoutWords = ins.readoutWords ?? 1;
+        if (ins.readoutWords !== undefined && !readout) throw new InputError('readoutWords needs "readout": true', where);
+        if (ins.readoutGroup !== undefined && !readout) throw new InputError('readoutGroup needs "readout": true', where);
+        if (ins.acc !== undefined && readout) throw new InputError('"acc" is for MACs without readout (a readout block uses accumulators 0..readoutGroup-1)', where);
+        readoutGroup = ins.readoutGroup ?? 1;
+        acc = ins.acc ?? 0;
+        if (readout) checkAccumulator(readoutGroup - 1, system, where, `readoutGroup ${readoutGroup} needs ${readoutGroup} accumulators per bank`);
+        else checkAccumulator(acc, system, where, `acc ${acc}`);
+        precision = ins.precision ?? 'bf16';
+        if (!system.pu.formats.includes(precision)) {
+          throw new InputError(`the ${system.name} PUs cannot multiply ${precision} (they support ${system.pu.formats.join(', ')})`, where);
+        }
+      } else count = ins.count;
+      checkRow(row + rowCount - 1, col, segments > 1 ? (segments - 1) * segmentStride + count : count, system, where);
+      break;
+    }
+    case 'RD_MAC':
+    case 'WR_BIAS':
+      acc = ins.acc ?? 0;
+      checkAccumulator(acc, system, where, `acc ${acc}`);
+      break;
+    case 'WR_GB':
+      if (ins.bytes > system.globalBufferBytes) throw new InputError(`WR_GB of ${ins.bytes} B exceeds the ${system.globalBufferBytes} B global buffer`, where);
+      count = Math.ceil(ins.bytes / system.memory.accessBytes);
+      break;
+    case 'ASIC':
+      if (ins.rows !== undefined && ins.elements % ins.rows !== 0) throw new InputError(`ASIC ${ins.kind}: ${ins.elements} elements do not split into ${ins.rows} rows`, where);
+      channel = -1;
+      allBanks = false;
+      asicKind = ins.kind;
+      elements = ins.elements;
+      rows = ins.rows ?? 1;
+      break;
+    case 'BARRIER':
+      channel = -1;
+      break;
+    default:
+      break;
+  }
+  return {
+    index, id: idStr, line, op: ins.op, channel, allBanks, bankgroup, bank, row, col, count,
+    rowCount, segments, lastSegments, segmentStride, readout, readoutWords, readoutGroup, acc, precision, asicKind, elements, rows, deps: [], source: ins,
+  };
+}
+
+/** Deep equality of JSON-like values down to `depth` levels (items are small plain objects). */
+function sameValue(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return true;
+  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], depth - 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth - 1)) return false;
+  return true;
+}
+
+function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The program of `items` made from `prev` when they have the same structure (the same ids, ops,
+ * channels and dependencies in the same order; trusted, generated items): instructions of items
+ * identical to prev's (the same objects) are shared, the others rebuilt in place. Null when the
+ * structure differs (build it with buildProgram). A decode step differs from the previous one only
+ * in its attention and KV-cache instructions, so this avoids rebuilding the rest each token.
+ */
+export function patchProgram(prev: Program, items: readonly (InstructionInput | Parsed)[], system: SystemSpec, name: string): Program | null {
+  const old = prev.items, starts = prev.itemStart;
+  if (!old || !starts || old.length !== items.length) return null;
+  const out = prev.instructions.slice() as Instruction[];
+  for (let k = 0; k < items.length; k++) {
+    const raw = items[k] as Parsed;
+    const was = old[k] as Parsed;
+    if (raw === was || sameValue(raw, was, 3)) continue;
+    if (raw.op !== was.op || raw.id !== was.id || ('channel' in raw ? raw.channel : -1) !== ('channel' in was ? was.channel : -1) || !sameStrings(raw.deps, was.deps)) return null;
+    for (let i = starts[k]; i < starts[k + 1]; i++) {
+      const o = out[i];
+      const inst = makeInstruction(raw, o.channel, i, o.id, 0, system, `${name}: instruction ${k + 1}`);
+      inst.deps = o.deps;
+      out[i] = inst;
+    }
+  }
+  return { name, instructions: out, itemStart: starts, items };
 }
 
 function checkAccumulator(acc: number, system: SystemSpec, where: string, what: string): void {

@@ -8,6 +8,7 @@
  * equals a command-by-command run.
  */
 import type { ChannelTiming } from '../dram/timing.js';
+import { TimingSnapshot } from '../dram/snapshot.js';
 
 /** The counters a skip must advance (per channel). */
 export interface Counters {
@@ -21,8 +22,8 @@ export class RepeatDetector {
   private markT = 0;
   private readonly markCounts: Float64Array;
   private readonly delta: Float64Array;
-  private markState: Float64Array;
-  private state: Float64Array;
+  private readonly mark: TimingSnapshot;
+  private readonly scratch: Float64Array;
 
   constructor(
     private readonly counters: Counters,
@@ -33,8 +34,8 @@ export class RepeatDetector {
     const n = counters.commands.length + counters.time.length + counters.rowOpen.length;
     this.markCounts = new Float64Array(n);
     this.delta = new Float64Array(n);
-    this.markState = new Float64Array(timing.stateSize);
-    this.state = new Float64Array(timing.stateSize);
+    this.mark = new TimingSnapshot(timing);
+    this.scratch = new Float64Array(timing.denseSize);
   }
 
   reset(): void {
@@ -55,12 +56,10 @@ export class RepeatDetector {
    * indexes by the returned `skipped` periods. Otherwise records a mark and returns skipped 0.
    */
   observe(index: number, now: number, maxPeriods: (period: number) => number): { skipped: number; period: number } {
-    this.timing.relativeState(now, this.state);
     let skipped = 0, period = 0;
     if (index === this.markIndex + 1) {
       period = now - this.markT;
-      let same = period > 0;
-      for (let i = 0; same && i < this.state.length; i++) if (this.state[i] !== this.markState[i]) same = false;
+      let same = period > 0 && this.mark.matches(this.timing, now, this.scratch);
       if (same) {
         this.readCounts(this.delta);
         for (let i = 0; i < this.delta.length; i++) this.delta[i] -= this.markCounts[i];
@@ -74,7 +73,7 @@ export class RepeatDetector {
           for (let i = 0; i < nc; i++) commands[i] += m * this.delta[i];
           for (let i = 0; i < nt; i++) time[i] += m * this.delta[nc + i];
           for (let i = 0; i < rowOpen.length; i++) rowOpen[i] += m * this.delta[nc + nt + i];
-          this.timing.shift(m * period);
+          this.timing.shiftLive(m * period);
           skipped = m;
           now += m * period;
           index += m;
@@ -84,10 +83,7 @@ export class RepeatDetector {
     this.markIndex = index;
     this.markT = now;
     this.readCounts(this.markCounts);
-    const t = this.markState;
-    this.markState = this.state;
-    this.state = t;
-    if (skipped) this.timing.relativeState(now, this.markState);
+    this.mark.capture(this.timing, now, now);
     return { skipped, period };
   }
 }

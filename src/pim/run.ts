@@ -13,12 +13,19 @@ import type { Program } from './program.js';
 import { CATEGORIES, Runtime, type Category } from './runtime.js';
 import { PRECISIONS, type Precision } from '../model/ops.js';
 import { ChannelSequencer, type Fidelity } from './sequencer.js';
+import { ChannelTiming } from '../dram/timing.js';
+import { InstructionMemo } from './memo.js';
 
 export interface RunOptions {
   readonly fidelity?: Fidelity;
   /** Functional mode: pass a datapath holding bank contents and host vectors. */
   readonly datapath?: Datapath;
   readonly onCommand?: CommandSink;
+  /**
+   * Exact instruction memo (fast fidelity only; memo.ts): on by default, `false` to run every
+   * instruction, or a memo to share with other machines of the same system.
+   */
+  readonly memo?: boolean | InstructionMemo;
 }
 
 export interface PimStats {
@@ -69,6 +76,7 @@ export class PimMachine {
   readonly sequencers: ChannelSequencer[];
   readonly asic: AsicUnit;
   readonly fidelity: Fidelity;
+  readonly memo: InstructionMemo | null;
   instructions = 0;
   /** Cycle at which the last program finished. */
   end = 0;
@@ -80,7 +88,11 @@ export class PimMachine {
     this.fidelity = opts.fidelity ?? 'fast';
     const datapath = opts.datapath ?? null;
     const m = system.memory;
-    this.sequencers = Array.from({ length: m.org.channels }, (_, c) => new ChannelSequencer(this.engine, system, c, this.fidelity, datapath, opts.onCommand));
+    const memo = opts.memo ?? true;
+    // The memo serves fast fidelity without a datapath or command log (where every command matters).
+    const usable = this.fidelity === 'fast' && !datapath && !opts.onCommand;
+    this.memo = memo === false || !usable ? null : memo === true ? new InstructionMemo(new ChannelTiming(m), m.banksPerRank * m.rankSlots) : memo;
+    this.sequencers = Array.from({ length: m.org.channels }, (_, c) => new ChannelSequencer(this.engine, system, c, this.fidelity, datapath, opts.onCommand, this.memo));
     this.asic = new AsicUnit(this.engine, system.asic, m.tCK_ps, datapath);
   }
 

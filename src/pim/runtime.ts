@@ -17,6 +17,21 @@ export interface Executor {
   ready(index: number, at: number): void;
 }
 
+/**
+ * Per instruction, the instructions that depend on it. Programs patched from one another share
+ * their structure (itemStart, dependencies), so it is computed once per structure.
+ */
+const usersCache = new WeakMap<Int32Array, number[][]>();
+function usersOf(program: Program): number[][] {
+  const key = program.itemStart;
+  const hit = key && usersCache.get(key);
+  if (hit) return hit;
+  const users: number[][] = program.instructions.map(() => []);
+  for (const ins of program.instructions) for (const d of ins.deps) users[d].push(ins.index);
+  if (key) usersCache.set(key, users);
+  return users;
+}
+
 export class Runtime {
   readonly doneAt: Float64Array;
   readonly readyAt: Float64Array;
@@ -35,12 +50,9 @@ export class Runtime {
     this.doneAt = new Float64Array(n).fill(-1);
     this.readyAt = new Float64Array(n);
     this.remaining = new Int32Array(n);
-    this.users = program.instructions.map(() => []);
-    this.owner = program.instructions.map(() => null);
-    for (const ins of program.instructions) {
-      this.remaining[ins.index] = ins.deps.length;
-      for (const d of ins.deps) this.users[d].push(ins.index);
-    }
+    this.owner = new Array(n).fill(null);
+    for (const ins of program.instructions) this.remaining[ins.index] = ins.deps.length;
+    this.users = usersOf(program);
   }
 
   get instructions(): readonly Instruction[] {

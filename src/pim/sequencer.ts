@@ -42,11 +42,16 @@ import type { Instruction } from './program.js';
 import { CAT, CATEGORIES, type Executor, type Runtime } from './runtime.js';
 import { RepeatDetector } from './repeats.js';
 import { commandModes } from './modes.js';
+import { InstructionMemo, UNCHANGED_ROW, type Checkpoint, type Outcome, type Point } from './memo.js';
+import { TimingSnapshot } from '../dram/snapshot.js';
 
 const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, PREA = COMMAND_ID.PREA, RD = COMMAND_ID.RD, WR = COMMAND_ID.WR;
 const ACT16 = COMMAND_ID.ACT16, MAC = COMMAND_ID.MAC, MAC16 = COMMAND_ID.MAC16, WRGB = COMMAND_ID.WRGB;
 const RDMAC16 = COMMAND_ID.RDMAC16, WRBIAS = COMMAND_ID.WRBIAS, REFAB = COMMAND_ID.REFab;
 const DONE = -1;
+// Module-local copies: imported bindings are getters under some loaders, and these are read per instruction.
+const NC = NUM_COMMANDS, NCAT = CATEGORIES.length, WAITING = CAT.waiting;
+const PRECISION_LIST: readonly string[] = PRECISIONS.slice();
 
 /** Category charged for the wait after each command. */
 const CATEGORY_OF = new Int8Array(NUM_COMMANDS).fill(CAT.mac);
@@ -57,6 +62,30 @@ CATEGORY_OF[RDMAC16] = CATEGORY_OF[RD] = CAT.readout;
 CATEGORY_OF[REFAB] = CATEGORY_OF[COMMAND_ID.REFpb] = CAT.refresh;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** A piece being recorded for the memo (see memoStart). */
+interface Recording {
+  readonly index: number;
+  readonly key: ReturnType<InstructionMemo['pending']>;
+  /** Start cycle; lastIssue, readyAt (-Infinity inside an instruction) and openSince there. */
+  readonly t: number;
+  readonly lastIssue: number;
+  readonly ready: number;
+  readonly openSince: number;
+  readonly counters: Float64Array;
+  readonly rows: Int32Array;
+  readonly cat: number;
+  /** The piece's first row (instruction row + rows done) and rows done at the start. */
+  readonly row0: number;
+  readonly rowIdx0: number;
+  /** Whether the instruction started before the piece (a piece after a refresh). */
+  readonly started: boolean;
+  firstTau: number;
+  readonly checkpoints: Checkpoint[];
+  /** Keyed by the refresh due: runs through refreshes (no checkpoints), counting them. */
+  readonly through: boolean;
+  refreshes: number;
+}
 
 export type Fidelity = 'fast' | 'command';
 
@@ -139,6 +168,15 @@ export class ChannelSequencer implements Component, Executor {
   private curIndex = -1;
 
   private rt!: Runtime;
+  /** Exact instruction memo (fast fidelity without datapath or command log), shared by the channels. */
+  private readonly memo: InstructionMemo | null;
+  private recording: Recording | null = null;
+  /** A refresh was issued inside the current instruction: a new piece starts at the next decision. */
+  private afterRefresh = false;
+  /** Scratch: counters in the repeat detectors' layout (commands, time, rowOpen). */
+  private readonly counterScratch: Float64Array;
+  private readonly rowScratch: Int32Array;
+  private readonly snapScratch: TimingSnapshot;
 
   constructor(
     engine: Engine,
@@ -147,9 +185,14 @@ export class ChannelSequencer implements Component, Executor {
     private readonly fidelity: Fidelity,
     private readonly datapath: Datapath | null,
     private readonly onCommand?: CommandSink,
+    memo?: InstructionMemo | null,
   ) {
     const m = system.memory;
     this.timing = new ChannelTiming(m);
+    this.memo = fidelity === 'fast' && !datapath && !onCommand ? (memo ?? null) : null;
+    this.counterScratch = new Float64Array(NC + NCAT + 1);
+    this.rowScratch = new Int32Array(this.timing.openRow.length);
+    this.snapScratch = new TimingSnapshot(this.timing);
     if (m.controller.refresh === 'per-bank') {
       throw new InputError(`PIM programs need controller.refresh "all-bank" or "off" (all-bank MACs keep every bank open); ${m.name} uses "per-bank"`);
     }
@@ -190,6 +233,8 @@ export class ChannelSequencer implements Component, Executor {
     this.rowIdx = this.seg = this.k = 0;
     this.reads = 0;
     this.curIndex = -1;
+    this.recording = null;
+    this.afterRefresh = false;
     this.rowRepeats.reset();
     this.segRepeats.reset();
     this.seenRow = this.seenSeg = -1;
@@ -207,7 +252,7 @@ export class ChannelSequencer implements Component, Executor {
 
   /** Close the channel's time accounting at `end` (the rest is waiting). */
   finish(end: number): void {
-    if (end > this.lastIssue) this.time[CAT.waiting] += end - this.lastIssue;
+    if (end > this.lastIssue) this.time[WAITING] += end - this.lastIssue;
     this.lastIssue = end;
     if (this.openSince >= 0 && end > this.openSince) {
       this.rowOpen[0] += end - this.openSince;
@@ -263,17 +308,32 @@ export class ChannelSequencer implements Component, Executor {
           continue;
         }
       }
-      if (!refresh) {
-        if (i !== this.curIndex) {
-          this.curIndex = i;
-          this.issueAs = this.issueAsOf[PRECISIONS.indexOf(ins.precision)];
+      if (!refresh && i !== this.curIndex) {
+        this.curIndex = i;
+        this.issueAs = this.issueAsOf[PRECISION_LIST.indexOf(ins.precision)];
+      }
+      if (!refresh && this.memo !== null && (!this.started || this.afterRefresh) && InstructionMemo.eligible(ins)) {
+        this.afterRefresh = false;
+        const next = this.memoStart(i, ins, now);
+        if (next >= 0) {
+          now = next;
+          continue;
         }
+      }
+      if (!refresh) {
         if (!this.decode(ins)) {
           this.complete(i);
           continue;
         }
+        if (this.recording !== null && !this.recording.through && this.cBoundary) {
+          // A boundary's decision at the channel's clock; one re-taken later (now > clock) is a refresh's doing.
+          if (this.started) {
+            if (now === this.clock) this.checkpoint(now);
+          } else if (this.recording.firstTau < 0) this.recording.firstTau = this.issueCycle(now) - this.recording.t;
+        }
         refresh = this.started && this.cBoundary && now >= this.nextRefresh;
-        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && this.reads === 0 && !this.datapath && !this.onCommand) {
+        // A recording visits every boundary (each is a checkpoint), so it skips nothing.
+        if (!refresh && fast && this.started && ins.op === 'MAC' && this.k === 0 && this.reads === 0 && !this.datapath && !this.onCommand && (this.recording === null || this.recording.through)) {
           const before = now;
           now = this.skipRepeats(ins, now);
           if (now !== before && !this.decode(ins)) {
@@ -326,6 +386,11 @@ export class ChannelSequencer implements Component, Executor {
         this.issue(this.switchCmd, this.switchCmd, 0, 0, -1, -1, now);
         this.mode = need;
       } else if (refresh) {
+        if (this.recording !== null) {
+          if (!this.recording.through) this.memoRecord(null);
+          else if (cmd === REFAB) this.recording.refreshes++;
+        }
+        if (cmd === REFAB && this.started && this.recording === null) this.afterRefresh = true;
         this.issue(cmd, cmd, 0, 0, -1, -1, now);
         if (cmd === REFAB) this.nextRefresh += this.refreshInterval;
       } else {
@@ -361,7 +426,7 @@ export class ChannelSequencer implements Component, Executor {
     const ready = this.rt.readyAt[i];
     if (ready > this.lastIssue) {
       // Idle until the dependencies were met: charged to waiting.
-      this.time[CAT.waiting] += ready - this.lastIssue;
+      this.time[WAITING] += ready - this.lastIssue;
       this.lastIssue = ready;
     }
   }
@@ -427,6 +492,193 @@ export class ChannelSequencer implements Component, Executor {
     this.clock += delta;
     if (rowSkip && this.openSince >= 0) this.openSince += delta;
     return now + delta;
+  }
+
+  /** The counters in the repeat detectors' layout. */
+  private readCounters(out: Float64Array): void {
+    out.set(this.commands, 0);
+    out.set(this.time, NC);
+    out[NC + NCAT] = this.rowOpen[0];
+  }
+
+  /**
+   * A piece starts at `now` (instruction i's start, or its first decision after a refresh inside
+   * it; no refresh due): replay its memoized outcome or start recording it. Returns the channel's
+   * clock after the replay (the instruction completed, or restored at the boundary where a refresh
+   * cuts in), or -1 to go on live.
+   *
+   * Accounting that depends on the channel's past rather than on the key is kept out of outcomes:
+   * the wait from the last command to the start (charged to waiting up to readyAt and to the last
+   * command's category after, as begin() and account() would) and the open-row time before it.
+   */
+  private memoStart(i: number, ins: Instruction, now: number): number {
+    const memo = this.memo!, tm = this.timing;
+    this.recording = null;
+    const through = this.started;
+    memo.makeKey(ins, this.rowIdx, this.seg, this.k, this.reads, this.started, this.mode, this.lastCat, tm, now, through ? this.nextRefresh - now : -1);
+    const o = memo.lookup(tm, now);
+    if (o !== undefined && through) {
+      this.restore(i, ins, now, o.end!);
+      this.nextRefresh += o.refreshes * this.refreshInterval;
+      this.clock = this.lastIssue + 1;
+      this.complete(i);
+      return this.clock;
+    }
+    if (o !== undefined) {
+      // A refresh due by the first command comes before the piece: live.
+      if (now + o.firstTau >= this.nextRefresh) return -1;
+      const taus = o.taus, due = this.nextRefresh - now;
+      for (let j = 0; j < taus.length; j++) if (taus[j] >= due) return this.resume(i, ins, now, o.checkpoints[j]);
+      if (o.end !== null) {
+        this.restore(i, ins, now, o.end);
+        this.clock = this.lastIssue + 1;
+        this.complete(i);
+        return this.clock;
+      }
+      // Recorded up to an earlier refresh: go on from its last boundary, recording further.
+      const last = o.checkpoints.length - 1;
+      if (last >= 0) {
+        this.startRecording(i, ins, now, memo.pending(), o.firstTau, o.checkpoints.slice(0, last));
+        return this.resume(i, ins, now, o.checkpoints[last]);
+      }
+    }
+    this.startRecording(i, ins, now, memo.pending(), -1, []);
+    return -1;
+  }
+
+  private startRecording(i: number, ins: Instruction, now: number, key: Recording['key'], firstTau: number, checkpoints: Checkpoint[]): void {
+    const counters = new Float64Array(this.counterScratch.length);
+    this.readCounters(counters);
+    this.recording = {
+      index: i, key, t: now, lastIssue: this.lastIssue, ready: this.started ? -Infinity : this.rt.readyAt[i], openSince: this.openSince,
+      counters, rows: this.timing.openRow.slice(), cat: this.lastCat, row0: ins.row + this.rowIdx, rowIdx0: this.rowIdx, started: this.started,
+      firstTau, checkpoints, through: this.started, refreshes: 0,
+    };
+  }
+
+  /** Restore checkpoint c of a piece starting at `now` and go on live from its boundary decision. Returns the clock there. */
+  private resume(i: number, ins: Instruction, now: number, c: Checkpoint): number {
+    this.restore(i, ins, now, c.point);
+    this.rowIdx += c.rowsDone;
+    this.seg = c.seg;
+    this.k = c.k;
+    this.reads = c.reads;
+    this.switchedFor = c.switchedFor;
+    this.switchedBank = c.switchedBank;
+    this.switchedAt = now + c.switchedAt;
+    this.started = true;
+    this.seenRow = this.seenSeg = -1;
+    this.rowRepeats.reset();
+    this.segRepeats.reset();
+    this.clock = now + c.at;
+    return this.clock;
+  }
+
+  /** The wait before a piece starting at t (readyAt `ready`), charged as begin() and account() do. */
+  private preludeCharges(t: number, lastIssue: number, ready: number, cat: number, into: Float64Array, sign: number): void {
+    let from = lastIssue;
+    if (ready > from) {
+      into[WAITING] += sign * (ready - from);
+      from = ready;
+    }
+    into[cat] += sign * (t - from);
+  }
+
+  /** The channel's state now as a point of the piece being recorded. */
+  private point(r: Recording, now: number): Point {
+    const tm = this.timing, n = this.counterScratch.length;
+    const deltas = new Float64Array(n);
+    this.readCounters(deltas);
+    for (let k = 0; k < n; k++) deltas[k] -= r.counters[k];
+    this.preludeCharges(r.t, r.lastIssue, r.ready, r.cat, deltas.subarray(NUM_COMMANDS, NC + NCAT), -1);
+    // Rows open at the start closed since: their open time before the start is the past's.
+    const closedInside = r.openSince >= 0 && this.openSince !== r.openSince;
+    if (closedInside) deltas[n - 1] -= r.t - r.openSince;
+    const state = TimingSnapshot.captureCompact(tm, now, r.t, this.snapScratch);
+    const rows = Int32Array.from(tm.openRow, (row, b) => InstructionMemo.encodeRow(r.rows[b], row, r.row0));
+    const touched: number[] = [];
+    deltas.forEach((v, k) => { if (v !== 0) touched.push(k); });
+    return {
+      deltas, touched: Int32Array.from(touched), state, rows, mode: this.mode, lastCat: this.lastCat,
+      lastIssue: this.lastIssue - r.t,
+      // -2: the rows open at the start stayed open (the interval keeps its start).
+      openSince: r.openSince >= 0 && !closedInside ? -2 : this.openSince < 0 ? -1 : this.openSince - r.t,
+    };
+  }
+
+  /** The issue cycle of the decided command (cCmd...), as wake() computes it, without issuing. */
+  private issueCycle(now: number): number {
+    const tm = this.timing;
+    const as = this.issueAs[this.cCmd];
+    const bankFlat = tm.bankIndex(0, this.cGroup, this.cBank);
+    let t = as === this.switchedFor && bankFlat === this.switchedBank ? Math.max(this.switchedAt, tm.rankBound(as, 0)) : tm.earliest(as, 0, this.cGroup, this.cBank);
+    const need = this.modeOf[as];
+    if (need >= 0 && need !== this.mode) {
+      const ts = tm.earliest(this.switchCmd, 0, 0, 0);
+      if (ts > t) t = ts;
+    }
+    return t > now ? t : now;
+  }
+
+  /** A boundary decision of the piece being recorded, at `now` (before any refresh check). */
+  private checkpoint(now: number): void {
+    const r = this.recording!;
+    const tau = this.issueCycle(now) - r.t;
+    if (r.firstTau < 0) r.firstTau = tau;
+    r.checkpoints.push({
+      point: this.point(r, now), tau, at: now - r.t, rowsDone: this.rowIdx - r.rowIdx0, seg: this.seg, k: this.k, reads: this.reads,
+      switchedFor: this.switchedFor, switchedBank: this.switchedBank, switchedAt: this.switchedAt - r.t,
+    });
+  }
+
+  /**
+   * The piece being recorded ends: at instruction i's completion (`ins`), or, with null, where a
+   * refresh cuts in (before it is issued).
+   */
+  private memoRecord(ins: Instruction | null): void {
+    const r = this.recording!;
+    this.recording = null;
+    if (r.through) {
+      this.memo!.record(r.key, { firstTau: 0, checkpoints: [], taus: new Float64Array(0), end: this.point(r, this.clock), refreshes: r.refreshes });
+      return;
+    }
+    // No decision taken (a refresh came first): nothing to keep.
+    if (r.firstTau < 0) return;
+    const end = ins === null ? null : this.point(r, this.clock);
+    this.memo!.record(r.key, { firstTau: r.firstTau, checkpoints: r.checkpoints, taus: Float64Array.from(r.checkpoints, (c) => c.tau), end, refreshes: 0 });
+  }
+
+  /** Apply a recorded point to a piece starting at t on instruction i. */
+  private restore(i: number, ins: Instruction, t: number, o: Point): void {
+    const tm = this.timing;
+    if (!this.started) {
+      // The piece begins the instruction (begin()).
+      this.macColumnsAtStart = this.macColumns();
+      this.macCommandsAtStart = this.commands[MAC16] + this.commands[MAC];
+    }
+    this.preludeCharges(t, this.lastIssue, this.started ? -Infinity : this.rt.readyAt[i], this.lastCat, this.time, 1);
+    const nc = NC, nt = NCAT, d = o.deltas, touched = o.touched;
+    for (let j = 0; j < touched.length; j++) {
+      const k = touched[j];
+      if (k < nc) this.commands[k] += d[k];
+      else if (k < nc + nt) this.time[k - nc] += d[k];
+      else this.rowOpen[0] += d[k];
+    }
+    if (o.openSince !== -2) {
+      // The rows open at the start (if any) closed inside: their time up to the start counts now.
+      if (this.openSince >= 0) this.rowOpen[0] += t - this.openSince;
+      this.openSince = o.openSince < 0 ? -1 : t + o.openSince;
+    }
+    o.state.restore(tm, t, t);
+    const rows = this.rowScratch, row0 = ins.row + this.rowIdx;
+    for (let b = 0; b < rows.length; b++) {
+      const e = o.rows[b];
+      rows[b] = e === UNCHANGED_ROW ? tm.openRow[b] : e < 0 ? e : row0 + e;
+    }
+    tm.setOpenRows(rows);
+    this.mode = o.mode;
+    this.lastCat = o.lastCat;
+    this.lastIssue = t + o.lastIssue;
   }
 
   private macColumns(): number {
@@ -559,8 +811,10 @@ export class ChannelSequencer implements Component, Executor {
   private complete(i: number): void {
     const ins = this.rt.instructions[i];
     const op = ins.op;
+    if (this.recording !== null) this.memoRecord(ins);
+    this.afterRefresh = false;
     if (op === 'MAC') {
-      const p = PRECISIONS.indexOf(ins.precision);
+      const p = PRECISION_LIST.indexOf(ins.precision);
       this.bankColumnsByPrecision[p] += this.macColumns() - this.macColumnsAtStart;
       this.macCommandsByPrecision[p] += this.commands[MAC16] + this.commands[MAC] - this.macCommandsAtStart;
     }

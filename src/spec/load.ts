@@ -15,16 +15,16 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { InputError } from '../util/errors.js';
+import { PRESET_ROOT } from '../util/paths.js';
 import { describeIssue, pathText, type Issue } from './issues.js';
 import { quote } from './quote.js';
 
 export const PRESET_KINDS = ['memory', 'command-sets', 'systems', 'models', 'devices', 'asic', 'energy'] as const;
 export type PresetKind = (typeof PRESET_KINDS)[number];
 
-export const PRESET_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'presets');
+export { PRESET_ROOT };
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };

@@ -9,9 +9,18 @@ import { MultiBar, Presets } from 'cli-progress';
 import { InputError, PimsimError } from '../util/errors.js';
 import type { StudyPoint, StudyResult } from './point.js';
 
+/**
+ * The worker script. From the sources (tsx, vitest) a bootstrap registers tsx in the thread first
+ * (worker threads do not inherit the loader); in the build (dist/, scripts/build.mjs) this module is
+ * bundled into a chunk beside the worker's own entry, study-worker.js, plain JavaScript.
+ */
+const DEFAULT_WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('./worker-entry.mjs', import.meta.url)
+  : new URL('./study-worker.js', import.meta.url);
+
 export interface RunOptions {
   readonly workers?: number;
-  /** The worker script (default: worker-entry.mjs); tests pass a misbehaving one. */
+  /** The worker script (default: DEFAULT_WORKER); tests pass a misbehaving one. */
   readonly workerUrl?: URL;
   readonly progress?: boolean;
   /** Label each progress bar (default: model@system). */
@@ -47,7 +56,7 @@ export async function runPoints(points: readonly StudyPoint[], opts: RunOptions 
   const workers: Worker[] = [];
   try {
     await Promise.all(Array.from({ length: nWorkers }, async () => {
-      const w = new Worker(opts.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url));
+      const w = new Worker(opts.workerUrl ?? DEFAULT_WORKER);
       workers.push(w);
       while (!failure && next < points.length) {
         const id = next++;

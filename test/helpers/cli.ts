@@ -10,9 +10,10 @@ export interface Run {
   readonly stderr: string;
 }
 
-export function pimsim(...args: string[]): Promise<Run> {
+/** Runs `command args...` in `cwd` (default: the package root) and collects its output. */
+export function run(command: string, args: readonly string[], cwd = ROOT): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], { cwd: ROOT });
+    const child = spawn(command, args, { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -20,4 +21,8 @@ export function pimsim(...args: string[]): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export function pimsim(...args: string[]): Promise<Run> {
+  return run(join(ROOT, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args]);
 }
