@@ -11,6 +11,7 @@ import { bench as trace } from './trace.js';
 import { bench as gemv } from './gemv.js';
 import { bench as models } from './models.js';
 import { bench as peer } from './peer.js';
+import { bench as replay } from './replay.js';
 import { bench as suite } from './suite.js';
 import { bench as startup } from './startup.js';
 
@@ -21,7 +22,7 @@ export interface Bench {
   run(caseFilters: readonly string[]): void | Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [startup, trace, peer, gemv, models, suite];
+const BENCHES: readonly Bench[] = [startup, replay, trace, peer, gemv, models, suite];
 
 function usage(): string {
   return [

@@ -1,7 +1,7 @@
 /** `pimsim trace <file>`: replay a memory trace on a memory preset. */
 import type { Command } from 'commander';
 import { TRACE_FORMATS, type TraceFormatOption } from '../dram/trace/index.js';
-import { scanTrace, traceChunks } from '../dram/trace/stream.js';
+import { KEEP_REQUESTS, keptChunks, scanTrace, traceChunks } from '../dram/trace/stream.js';
 import { requestWhere } from '../dram/trace/convert.js';
 import { AddressMap } from '../dram/addressMap.js';
 import { DEFAULT_FRONTEND, FRONTENDS, FRONTEND_NAMES, replayChunks, type FrontendName } from '../dram/replay.js';
@@ -27,13 +27,15 @@ export function register(program: Command): void {
     const frontend = o.frontend;
     const spec = loadMemory(o.memory, o.set);
     // Pass 1 reads the whole trace without simulating (every line, every address), so a bad line at
-    // the end of a huge trace fails in seconds; pass 2 streams it through the model. Memory holds
-    // one block of requests at a time either way.
+    // the end of a huge trace fails in seconds. Its requests are kept when there are at most
+    // KEEP_REQUESTS of them and replayed from memory; a longer trace is streamed through the model
+    // by a second read, one block of requests at a time.
     const map = new AddressMap(spec);
     const scan = await scanTrace(file, o.format, (chunk) => {
-      for (let i = 0; i < chunk.count; i++) map.check(chunk.address[i], requestWhere(chunk, i));
-    });
-    const stats: DramStats = await withCommandLogAsync(o.commandLog, async (onCommand) => (await replayChunks(spec, traceChunks(file, scan.format), { onCommand, frontend })).stats);
+      for (let i = 0; i < chunk.count; i++) if (!map.contains(chunk.address[i])) map.check(chunk.address[i], requestWhere(chunk, i));
+    }, KEEP_REQUESTS);
+    const chunks = scan.chunks ? keptChunks(scan.chunks) : traceChunks(file, scan.format);
+    const stats: DramStats = await withCommandLogAsync(o.commandLog, async (onCommand) => (await replayChunks(spec, chunks, { onCommand, frontend })).stats);
     // The resolved memory configuration goes with the figures, so a comparison can be checked.
     if (o.json) printJson({ trace: file, format: scan.format, frontend, ...stats, config: memoryConfig(spec) });
     else printTraceSummary(file, scan.format, stats, { frontend, hash: configHash(spec), show: configCommand(o.memory, o.set) });

@@ -13,6 +13,14 @@ export class ActiveRequests {
   count = 0;
   /** Per bank (flat index): 1 if the slot holds a request. */
   readonly has: Uint8Array;
+  /**
+   * Occupied slots as bits, reads and writes apart (bit (f & 31) of word (f >> 5) of `reading` or
+   * `writing`), to visit only the occupied slots that need one column command; and their numbers.
+   */
+  readonly reading: Uint32Array;
+  readonly writing: Uint32Array;
+  readsHeld = 0;
+  writesHeld = 0;
   readonly isWrite: Uint8Array;
   readonly rank: Int32Array;
   readonly group: Int32Array;
@@ -24,6 +32,8 @@ export class ActiveRequests {
 
   constructor(banks: number) {
     this.has = new Uint8Array(banks);
+    this.reading = new Uint32Array((banks + 31) >> 5);
+    this.writing = new Uint32Array((banks + 31) >> 5);
     this.isWrite = new Uint8Array(banks);
     this.rank = new Int32Array(banks);
     this.group = new Int32Array(banks);
@@ -35,12 +45,19 @@ export class ActiveRequests {
   }
 
   /**
-   * Move request i of `q` into the slot of its bank. It stays counted in q.held; whether it keeps
-   * its queue entry is the queue's (controller.activatedEntry).
+   * Move the request in slot i of `q` into the slot of its bank. It stays counted in q.held; whether
+   * it keeps its queue entry is the queue's (controller.activatedEntry).
    */
   take(q: RequestQueue, i: number, isWrite: boolean): void {
     const f = q.flat[i];
     this.has[f] = 1;
+    if (isWrite) {
+      this.writing[f >> 5] |= 1 << (f & 31);
+      this.writesHeld++;
+    } else {
+      this.reading[f >> 5] |= 1 << (f & 31);
+      this.readsHeld++;
+    }
     this.isWrite[f] = isWrite ? 1 : 0;
     this.rank[f] = q.rank[i];
     this.group[f] = q.group[i];
@@ -57,6 +74,13 @@ export class ActiveRequests {
   /** Empty the slot of bank f (its column command issued). */
   release(f: number): void {
     this.has[f] = 0;
+    if (this.isWrite[f]) {
+      this.writing[f >> 5] &= ~(1 << (f & 31));
+      this.writesHeld--;
+    } else {
+      this.reading[f >> 5] &= ~(1 << (f & 31));
+      this.readsHeld--;
+    }
     this.count--;
   }
 

@@ -21,6 +21,13 @@ export class AddressMap {
   /** Divisor and size per field, in the order channel, rank, bankgroup, bank, row, column. */
   private readonly div: Float64Array;
   private readonly size: Float64Array;
+  /**
+   * When every divisor and size is a power of two (the usual case): shift and mask per field, for
+   * addresses below 2^32, where `>>>` is exact (a field 2^32 bytes up or more is then 0). Shifts
+   * of -1: not a power-of-two mapping.
+   */
+  private readonly shift: Int32Array;
+  private readonly mask: Int32Array;
   readonly totalBytes: number;
 
   constructor(spec: MemorySpec) {
@@ -41,6 +48,15 @@ export class AddressMap {
       unit *= sizes[f];
     }
     this.totalBytes = unit;
+    const pow2 = (v: number) => Number.isSafeInteger(v) && v > 0 && 2 ** Math.round(Math.log2(v)) === v;
+    const shifts = [...this.div].every(pow2) && [...this.size].every((n) => pow2(n) && n <= 2 ** 30);
+    this.shift = Int32Array.from(this.div, (d) => (shifts ? Math.round(Math.log2(d)) : -1));
+    this.mask = Int32Array.from(this.size, (n) => n - 1);
+  }
+
+  /** Whether `address` is an integer byte address inside the memory (check() words the error). */
+  contains(address: number): boolean {
+    return address >= 0 && address < this.totalBytes && Number.isInteger(address);
   }
 
   /** Throws InputError (naming `where`) for an address outside the memory. */
@@ -52,6 +68,20 @@ export class AddressMap {
 
   field(address: number, i: number): number {
     return Math.floor(address / this.div[i]) % this.size[i];
+  }
+
+  /**
+   * All six fields of an integer address inside the memory into `out` (channel, rank, bank group,
+   * bank, row, column): the same values as field(), by shifts when they are exact.
+   */
+  decodeInto(address: number, out: Int32Array): void {
+    const sh = this.shift;
+    if (sh[0] >= 0 && address < 4294967296) {
+      const a = address >>> 0, m = this.mask;
+      for (let i = 0; i < 6; i++) out[i] = sh[i] < 32 ? (a >>> sh[i]) & m[i] : 0;
+    } else {
+      for (let i = 0; i < 6; i++) out[i] = Math.floor(address / this.div[i]) % this.size[i];
+    }
   }
 
   decode(address: number): DecodedAddress {

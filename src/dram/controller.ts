@@ -86,6 +86,26 @@ export class ChannelController implements Component, SchedulerContext {
   private readonly countHeld: number;
   /** Whether an activated request keeps its queue entry until its column command. */
   private readonly keepEntry: boolean;
+  /**
+   * A plan (see wake): what step() found would issue at cycle `planAt` if nothing changed by then:
+   * the activated request of bank planBank, or (planBank -1) the scheduler's request in slot
+   * planSlot with command planCmd. Valid while `changes`, bumped by everything that can change
+   * step()'s decision (a request queued, a command issued, a refresh falling due, the read/write
+   * mode switching), still equals planStamp.
+   */
+  private changes = 0;
+  private planAt = -1;
+  private planStamp = -1;
+  private planBank = -1;
+  private planSlot = -1;
+  private planCmd = 0;
+  /** Plans are off when waking every cycle (that mode is the plain reference for tests). */
+  private readonly plans: boolean;
+  // What the last serveActivated() that issued nothing found, for activatedAt(): per command (RD,
+  // WR) the rank bound it skipped at, and the earliest exact cycle with the request ready then.
+  private readonly activeSkipped = new Float64Array(2);
+  private activeAt = Infinity;
+  private activeBank = -1;
 
   constructor(
     spec: MemorySpec,
@@ -97,8 +117,8 @@ export class ChannelController implements Component, SchedulerContext {
     const banks = spec.banksPerChannel;
     this.stats = new ChannelStats(banks);
     const c = spec.controller;
-    this.reads = new RequestQueue(c.queueDepth, c.activatedEntry === 'keep');
-    this.writes = new RequestQueue(c.queueDepth, c.activatedEntry === 'keep');
+    this.reads = new RequestQueue(c.queueDepth, banks, this.timing.openRow, c.activatedEntry === 'keep');
+    this.writes = new RequestQueue(c.queueDepth, banks, this.timing.openRow, c.activatedEntry === 'keep');
     this.countHeld = c.writeModeCounts === 'all' ? 1 : 0;
     this.keepEntry = c.activatedEntry === 'keep';
     this.buses = spec.buses.names.length;
@@ -116,6 +136,7 @@ export class ChannelController implements Component, SchedulerContext {
     this.readDelay = t.nCL! + t.nBL!;
     this.writeDelay = t.nCWL! + t.nBL!;
     this.scheduler = createScheduler(this, c);
+    this.plans = !opts.everyCycle;
     this.waker = new Waker(engine, engine.add(this));
     if (this.refreshInterval < Infinity) this.waker.request(this.nextRefresh);
   }
@@ -134,10 +155,11 @@ export class ChannelController implements Component, SchedulerContext {
     // the controller already sleeps until an earlier-queued command becomes legal.
     const open = tm.openRow[flat];
     const cmd = open === row ? (isWrite ? WR : RD) : open === CLOSED ? ACT : PRE;
-    const t = tm.earliest(cmd, rank, group, bank);
+    const t = tm.earliestAt(cmd, rank, group, flat);
     // Next cycle if the newcomer switches between reading and write draining: the mode changes
     // at the first cycle its condition holds, however long the controller would otherwise sleep.
     const flips = this.switchesMode(this.writes.length + this.writes.held * this.countHeld, this.reads.length + this.reads.held * this.countHeld);
+    this.changes++;
     this.waker.request(t > now && !flips ? t : now + 1);
   }
 
@@ -157,9 +179,16 @@ export class ChannelController implements Component, SchedulerContext {
       else if (this.bankOwes < 0) this.takeNextBank();
       else this.banksOwed++;
       this.nextRefresh += this.refreshInterval;
+      this.changes++;
     }
     let n = this.issued;
-    const next = this.step(now);
+    let next: number;
+    // Nothing changed since step() planned this cycle: it would find exactly what it planned, so
+    // issue that without looking again (about half of all wake-ups under load).
+    if (now === this.planAt && this.changes === this.planStamp) {
+      this.applyPlan(now);
+      next = now + 1;
+    } else next = this.step(now);
     // Another bus may still take a command this clock: run the order of service again while
     // passes issue (each issue occupies its bus, so at most one pass per bus issues).
     if (this.buses > 1) {
@@ -174,30 +203,80 @@ export class ChannelController implements Component, SchedulerContext {
 
   /** Issue at most one command at `now`; return the next cycle worth waking at (Infinity: nothing to do). */
   private step(now: number): number {
+    this.planAt = -1;
     let soonest = this.refreshMode === 'off' ? Infinity : this.refresh(now);
     if (soonest <= now) return now + 1;
+    const refreshAt = soonest;
+    let activeAt = Infinity;
     if (this.active.count > 0) {
       const t = this.serveActivated(now);
       if (t <= now) return now + 1;
       if (t < soonest) soonest = t;
+      activeAt = t;
     }
     // Write draining between watermarks; reads otherwise. Counted over the requests that have
     // arrived before this cycle (and, with writeModeCounts "all", the activated ones), like
     // everything else the scheduler sees.
     const vw = this.writes.visible(now), vr = this.reads.visible(now);
-    if (this.switchesMode(vw + this.writes.held * this.countHeld, vr + this.reads.held * this.countHeld)) this.writeMode = !this.writeMode;
+    const nw = vw + this.writes.held * this.countHeld, nr = vr + this.reads.held * this.countHeld;
+    if (this.switchesMode(nw, nr)) {
+      this.writeMode = !this.writeMode;
+      this.changes++;
+    }
     // A request that arrived this cycle is seen from the next one (its own wake-up request may
     // have been absorbed by this one).
-    if ((vw < this.writes.length || vr < this.reads.length) && now + 1 < soonest) soonest = now + 1;
+    const unseen = vw < this.writes.length || vr < this.reads.length;
+    if (unseen && now + 1 < soonest) soonest = now + 1;
+    let closeAt = Infinity;
     if (this.closedPage) {
       const c = this.closeUnwanted(now);
       if (c <= now) return now + 1;
       if (c < soonest) soonest = c;
+      closeAt = c;
     }
     const q = this.writeMode ? this.writes : this.reads;
-    const t = this.scheduler.schedule(q, this.writeMode ? vw : vr, this.writeMode ? WR : RD, now);
+    const t = this.scheduler.schedule(q, this.writeMode ? WR : RD, now);
     if (t <= now) return now + 1;
-    return t < soonest ? t : soonest;
+    if (t < soonest) soonest = t;
+    // Plan the next wake-up when what it finds is already known: every request is seen, neither a
+    // refresh nor a closed-page precharge is due by then, and the mode does not switch again.
+    if (this.plans && !unseen && refreshAt > soonest && closeAt > soonest && soonest < Infinity && !this.switchesMode(nw, nr)) {
+      this.plan(soonest, activeAt, t);
+    }
+    return soonest;
+  }
+
+  /** What step() would issue at `at` if nothing changed: the activated requests go first, then the scheduler's choice. */
+  private plan(at: number, activeAt: number, scheduleAt: number): void {
+    if (activeAt === at) {
+      const f = this.activatedAt(at);
+      if (f >= 0) {
+        this.planBank = f;
+        this.planAt = at;
+        this.planStamp = this.changes;
+        return;
+      }
+    }
+    if (scheduleAt !== at) return;
+    const slot = this.scheduler.planAt(at);
+    if (slot < 0) return; // nothing (known) issues then: the wake-up looks for itself
+    this.planBank = -1;
+    this.planSlot = slot;
+    this.planCmd = this.scheduler.planCmd;
+    this.planAt = at;
+    this.planStamp = this.changes;
+  }
+
+  private applyPlan(now: number): void {
+    this.planAt = -1;
+    if (this.planBank >= 0) {
+      this.serveActive(this.planBank, now);
+      return;
+    }
+    const q = this.writeMode ? this.writes : this.reads, cmd = this.planCmd;
+    if (cmd === ACT) this.activate(q, this.planSlot, now);
+    else if (cmd === PRE) this.precharge(q, this.planSlot, now);
+    else this.serve(q, this.planSlot, cmd, now);
   }
 
   /**
@@ -246,30 +325,81 @@ export class ChannelController implements Component, SchedulerContext {
   /** Serve the oldest activated request whose column command is legal now. */
   private serveActivated(now: number): number {
     const a = this.active, tm = this.timing;
-    let best = -1, bestArrival = Infinity, soonest = Infinity;
-    // With one rank, a channel/rank-level bound in the future holds for every bank (see schedulers).
-    const rdBound = tm.ranks === 1 ? tm.rankBound(RD, 0) : 0, wrBound = tm.ranks === 1 ? tm.rankBound(WR, 0) : 0;
-    for (let f = 0; f < a.has.length; f++) {
-      if (!a.has[f]) continue;
-      const bound = a.isWrite[f] ? wrBound : rdBound;
+    const oneRank = tm.ranks === 1;
+    let best = -1, bestArrival = Infinity;
+    // For plans: the earliest cycle a request found not ready could be, and the one ready then.
+    let soonest = Infinity, soonBank = -1, soonArrival = Infinity;
+    for (let k = 0; k < 2; k++) {
+      this.activeSkipped[k] = Infinity;
+      if ((k === 0 ? a.readsHeld : a.writesHeld) === 0) continue;
+      const cmd = k === 0 ? RD : WR;
+      // With one rank, a channel/rank-level bound in the future holds for every bank (see schedulers).
+      const bound = oneRank ? tm.rankBound(cmd, 0) : 0;
       if (bound > now) {
-        if (bound < soonest) soonest = bound;
+        this.activeSkipped[k] = bound;
         continue;
       }
-      const t = tm.earliest(a.isWrite[f] ? WR : RD, a.rank[f], a.group[f], a.bank[f]);
-      if (t <= now) {
-        if (a.arrival[f] < bestArrival) {
-          best = f;
-          bestArrival = a.arrival[f];
+      const shared = oneRank ? tm.rankReady(cmd, 0) : 0;
+      const busy = k === 0 ? a.reading : a.writing;
+      for (let w = 0; w < busy.length; w++) {
+        for (let bits = busy[w]; bits !== 0; bits &= bits - 1) {
+          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+          let t = tm.bankReady(cmd, f);
+          const r = oneRank ? shared : tm.rankReady(cmd, a.rank[f]);
+          if (r > t) t = r;
+          const arrival = a.arrival[f];
+          if (t <= now) {
+            // The oldest; between equally old ones the lower bank (a scan in bank order).
+            if (arrival < bestArrival || (arrival === bestArrival && f < best)) {
+              best = f;
+              bestArrival = arrival;
+            }
+          } else if (t < soonest || (t === soonest && (arrival < soonArrival || (arrival === soonArrival && f < soonBank)))) {
+            soonest = t;
+            soonBank = f;
+            soonArrival = arrival;
+          }
         }
-      } else if (t < soonest) soonest = t;
+      }
     }
-    if (best < 0) return soonest;
-    const w = a.isWrite[best] === 1;
-    a.release(best);
-    (w ? this.writes : this.reads).held--;
-    this.complete(w ? WR : RD, a.rank[best], a.group[best], a.bank[best], best, a.row[best], a.column[best], a.arrival[best], a.outcome[best], this.keepEntry, now);
+    if (best < 0) {
+      this.activeAt = soonest;
+      this.activeBank = soonBank;
+      const sk = this.activeSkipped;
+      if (sk[0] < soonest) soonest = sk[0];
+      if (sk[1] < soonest) soonest = sk[1];
+      return soonest;
+    }
+    this.serveActive(best, now);
     return now;
+  }
+
+  /** After a serveActivated() that issued nothing: the bank whose activated request it would serve at `at` if nothing changed, or -1. */
+  private activatedAt(at: number): number {
+    const a = this.active, tm = this.timing;
+    let best = this.activeAt === at ? this.activeBank : -1;
+    for (let k = 0; k < 2; k++) {
+      if (this.activeSkipped[k] !== at) continue;
+      // Skipped at a bound equal to `at`: ready then if their own cycle is `at`.
+      const cmd = k === 0 ? RD : WR, busy = k === 0 ? a.reading : a.writing;
+      for (let w = 0; w < busy.length; w++) {
+        for (let bits = busy[w]; bits !== 0; bits &= bits - 1) {
+          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+          if (tm.earliestAt(cmd, a.rank[f], a.group[f], f) > at) continue;
+          if (best < 0 || a.arrival[f] < a.arrival[best] || (a.arrival[f] === a.arrival[best] && f < best)) best = f;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Issue the column command of bank f's activated request. */
+  private serveActive(f: number, now: number): void {
+    const a = this.active;
+    const w = a.isWrite[f] === 1;
+    a.release(f);
+    (w ? this.writes : this.reads).held--;
+    this.complete(w ? WR : RD, a.rank[f], a.group[f], a.bank[f], f, a.row[f], a.column[f], a.arrival[f], a.outcome[f], this.keepEntry, now);
   }
 
   /** Closed page: precharge a bank whose row nothing queued wants any more. */
@@ -291,12 +421,18 @@ export class ChannelController implements Component, SchedulerContext {
 
   /** Whether an activated request, or a request queued before `now`, wants the open row of bank f. */
   private wanted(f: number, now: number): boolean {
-    const row = this.timing.openRow[f];
-    return this.active.has[f] === 1 || this.reads.hasHit(f, row, this.reads.visible(now)) || this.writes.hasHit(f, row, this.writes.visible(now));
+    return this.active.has[f] === 1 || this.reads.hasVisibleHit(f, now) || this.writes.hasVisibleHit(f, now);
   }
 
-  blocked(q: RequestQueue, i: number): boolean {
-    return this.rankOwes[q.rank[i]] > 0 || q.flat[i] === this.bankOwes;
+  blocked(rank: number, flat: number): boolean {
+    return this.rankOwes[rank] > 0 || flat === this.bankOwes;
+  }
+
+  get owesRefresh(): boolean {
+    if (this.refreshMode === 'off') return false;
+    if (this.bankOwes >= 0) return true;
+    for (let r = 0; r < this.rankOwes.length; r++) if (this.rankOwes[r] > 0) return true;
+    return false;
   }
 
   /** Per-bank refresh visits the banks round robin. */
@@ -308,11 +444,7 @@ export class ChannelController implements Component, SchedulerContext {
   /** Queued (not activated) requests for `row` of bank f. */
   private queuedFor(f: number, row: number): number {
     if (row === CLOSED) return 0;
-    let n = 0;
-    const r = this.reads, w = this.writes;
-    for (let i = 0; i < r.length; i++) if (r.flat[i] === f && r.row[i] === row) n++;
-    for (let i = 0; i < w.length; i++) if (w.flat[i] === f && w.row[i] === row) n++;
-    return n;
+    return this.reads.countFor(f, row) + this.writes.countFor(f, row);
   }
 
   /**
@@ -342,6 +474,9 @@ export class ChannelController implements Component, SchedulerContext {
     this.issue(ACT, q.rank[i], q.group[i], q.bank[i], q.row[i], -1, now);
     this.hitsSinceAct[f] = 0;
     this.active.take(q, i, q === this.writes);
+    // The bank now holds an activated request: no PRE for the other queue's requests either.
+    this.reads.touch(f);
+    this.writes.touch(f);
     if (!this.keepEntry) this.opts.onRelease?.(this.channel, now, false, true);
   }
 
@@ -358,6 +493,9 @@ export class ChannelController implements Component, SchedulerContext {
     else s.rowConflicts++;
     this.issue(col, rank, group, bank, row, column, now);
     this.hitsSinceAct[f]++;
+    // The bank's candidates may change: its activated request left, its hit count grew.
+    this.reads.touch(f);
+    this.writes.touch(f);
     let done: number;
     if (col === RD) {
       done = now + this.readDelay;
@@ -384,6 +522,18 @@ export class ChannelController implements Component, SchedulerContext {
       } else if (cmd === ACT) this.nonHits -= this.queuedFor(tm.bankIndex(rank, group, bank), row);
     }
     tm.issue(cmd, rank, group, bank, row, now);
+    this.changes++;
+    // Keep the queues' hit counts: a row opened or closed.
+    if (cmd === ACT || cmd === PRE) {
+      const f = tm.bankIndex(rank, group, bank);
+      this.reads.rowChanged(f);
+      this.writes.rowChanged(f);
+    } else if (cmd === PREA) {
+      for (let f = rank * tm.banksPerRank; f < (rank + 1) * tm.banksPerRank; f++) {
+        this.reads.rowChanged(f);
+        this.writes.rowChanged(f);
+      }
+    }
     this.issued++;
     this.stats.commands[cmd]++;
     const NC = this.stats.commands.length;

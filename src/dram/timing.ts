@@ -81,6 +81,27 @@ export class ChannelTiming {
   readonly openRow: Int32Array;
   /** Banks currently open per rank. */
   readonly openCount: Int32Array;
+  /** Bumped by every change of the bounds (issue, shift): a cached rank part is valid while it holds. */
+  private version = 0;
+  /** earliestAt's cache per (rank, command): the version it was computed at, and its value. */
+  private readonly rankPartAt: Float64Array;
+  private readonly rankPartValue: Float64Array;
+  /** Per command: its windows at channel or rank level, and at bank-group or bank level. */
+  private readonly rankWindowsOf: Window[][];
+  private readonly bankWindowsOf: Window[][];
+  /**
+   * Bank parts (see earliestAt) kept per bank and command, at [command * banks + flat]: schedulers
+   * read them for every bank they consider between two issues, and an issue changes them only in
+   * the bank group it reaches (or, for a rank-wide command, in its rank). So each carries the
+   * version of its bank group it was computed at (groupVersion, bumped by issues that touch it).
+   */
+  private readonly bankParts: Float64Array;
+  private readonly bankPartAt: Float64Array;
+  private readonly groupVersion: Float64Array;
+  /** Per flat bank: its rank, bank group (within the rank) and group node (rank * groups + group). */
+  private readonly rankOfBank: Int32Array;
+  private readonly groupOfBank: Int32Array;
+  private readonly nodeOfBank: Int32Array;
 
   constructor(spec: MemorySpec) {
     const o = spec.org;
@@ -160,6 +181,17 @@ export class ChannelTiming {
       this.windows.push(w);
       for (const c of r.from) this.windowsOf[COMMAND_ID[c]].push(this.windows.length - 1);
     }
+    this.rankWindowsOf = this.windowsOf.map((ws) => ws.map((i) => this.windows[i]).filter((w) => w.level <= 1));
+    this.bankWindowsOf = this.windowsOf.map((ws) => ws.map((i) => this.windows[i]).filter((w) => w.level > 1));
+    this.rankPartAt = new Float64Array(R * NC).fill(-1);
+    const banks = R * this.banksPerRank;
+    this.bankParts = new Float64Array(NC * banks);
+    this.bankPartAt = new Float64Array(NC * banks).fill(-1);
+    this.groupVersion = new Float64Array(R * o.bankGroups);
+    this.rankOfBank = Int32Array.from({ length: banks }, (_, f) => Math.floor(f / this.banksPerRank));
+    this.groupOfBank = Int32Array.from({ length: banks }, (_, f) => Math.floor((f % this.banksPerRank) / this.banksPerGroup));
+    this.nodeOfBank = Int32Array.from({ length: banks }, (_, f) => Math.floor(f / this.banksPerGroup));
+    this.rankPartValue = new Float64Array(R * NC);
   }
 
   /** Flat bank index. */
@@ -218,10 +250,93 @@ export class ChannelTiming {
   }
 
   /**
+   * earliest() of a command that reaches one bank (ACT, PRE, RD, WR, REFpb), for bank `flat` of
+   * (rank, group), split in two: the bounds every bank of the rank shares (channel, rank, bus and
+   * rank-wide bounds and windows), computed once per rank and command until the next issue, and
+   * the bank's own (its bank group's and its own bounds). The same value as earliest(); a
+   * scheduler asking for many banks between two issues pays for the shared part once.
+   */
+  earliestAt(cmd: number, rank: number, group: number, flat: number): number {
+    const k = rank * NC + cmd;
+    const t = this.rankPartAt[k] === this.version ? this.rankPartValue[k] : this.rankPart(cmd, rank, k);
+    const v = this.bankPart(cmd, rank, group, flat);
+    return v > t ? v : t;
+  }
+
+  /** The part of earliestAt every bank of `rank` shares (cached until the next issue). */
+  rankReady(cmd: number, rank: number): number {
+    const k = rank * NC + cmd;
+    return this.rankPartAt[k] === this.version ? this.rankPartValue[k] : this.rankPart(cmd, rank, k);
+  }
+
+  /** The bank's own part of earliestAt: bounds of its bank group and of the bank. */
+  private bankPart(cmd: number, rank: number, group: number, flat: number): number {
+    const g = (rank * this.groups + group) * NC + cmd;
+    let t = this.rGroup[g];
+    let v = this.rBankAllGroup[g];
+    if (v > t) t = v;
+    v = this.rBank[flat * NC + cmd];
+    if (v > t) t = v;
+    const ws = this.bankWindowsOf[cmd];
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      v = this.windowReady(w, w.level === 2 ? rank * this.groups + group : flat);
+      if (v > t) t = v;
+    }
+    return t;
+  }
+
+  /**
+   * The bank part of earliestAt for a command reaching one bank (for bank `flat`), kept until an
+   * issue touches its bank group: earliestAt(cmd, ...) = max(rankReady(cmd, rank), bankReady(cmd, flat)).
+   */
+  bankReady(cmd: number, flat: number): number {
+    const i = cmd * this.openRow.length + flat;
+    const at = this.groupVersion[this.nodeOfBank[flat]];
+    if (this.bankPartAt[i] === at) return this.bankParts[i];
+    const v = this.bankPart(cmd, this.rankOfBank[flat], this.groupOfBank[flat], flat);
+    this.bankParts[i] = v;
+    this.bankPartAt[i] = at;
+    return v;
+  }
+
+  /** An issue reaching `reach` changed bank parts in its bank group, or in its whole rank. */
+  private touchGroups(reach: number, rank: number, group: number): void {
+    if (reach === REACH_BANK || reach === REACH_GROUP) this.groupVersion[rank * this.groups + group]++;
+    else for (let node = rank * this.groups; node < (rank + 1) * this.groups; node++) this.groupVersion[node]++;
+  }
+
+  /** The shared part of earliestAt, cached for the current version. */
+  private rankPart(cmd: number, rank: number, k: number): number {
+    let t = this.rCh[cmd];
+    let v = this.busFree[this.busOf[cmd]];
+    if (v > t) t = v;
+    v = this.rRank[k];
+    if (v > t) t = v;
+    v = this.anyRank[rank];
+    if (v > t) t = v;
+    v = this.rGroupAll[k];
+    if (v > t) t = v;
+    v = this.rBankAllRank[k];
+    if (v > t) t = v;
+    const ws = this.rankWindowsOf[cmd];
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      v = this.windowReady(w, w.level === 0 ? 0 : rank);
+      if (v > t) t = v;
+    }
+    this.rankPartAt[k] = this.version;
+    this.rankPartValue[k] = t;
+    return t;
+  }
+
+  /**
    * Move every bound forward by `delta` cycles, as if everything so far had happened `delta`
    * cycles later. The PIM sequencer uses it to skip ahead over rows that repeat exactly.
    */
   shift(delta: number): void {
+    this.version++;
+    for (let node = 0; node < this.groupVersion.length; node++) this.groupVersion[node]++;
     for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
   }
@@ -430,8 +545,10 @@ export class ChannelTiming {
    * The caller must have checked legality (earliest() <= now and the bank-state requirement).
    */
   issue(cmd: number, rank: number, group: number, bank: number, row: number, now: number): void {
+    this.version++;
     const u = this.updates[cmd];
     const reach = this.reach[cmd];
+    this.touchGroups(reach, rank, group);
     // A "* -> *" channel rule (one command per clock written as a rule) holds every bus.
     const off = this.offsets;
     let any = now + this.anyCycles[0][cmd];

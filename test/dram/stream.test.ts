@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTrace } from '../../src/dram/trace/index.js';
-import { lineBlocks, scanTrace, traceChunks, MAX_LINE_BYTES } from '../../src/dram/trace/stream.js';
+import { keptChunks, lineBlocks, scanTrace, traceChunks, MAX_LINE_BYTES } from '../../src/dram/trace/stream.js';
 import { replay, replayChunks } from '../../src/dram/replay.js';
 import { loadMemory } from '../../src/spec/presets.js';
 import { checkCommandLog, checkCommandLogFile } from '../../src/dram/checker.js';
@@ -44,6 +44,22 @@ describe('streamed trace replay', () => {
     expect(b.events).toBe(a.events);
     expect(streamed.cmds.length).toBe(whole.cmds.length);
     expect(streamed.cmds).toEqual(whole.cmds);
+  });
+
+  it('the scan keeps the chunks of a trace that fits (the replay reads nothing again), not of a longer one', async () => {
+    const file = join(ROOT, 'traces', 'mixed-rw.trace');
+    const spec = loadMemory('gddr6');
+    const count = readTrace(file).count;
+    const kept = await scanTrace(file, 'auto', undefined, count);
+    expect(kept.count).toBe(count);
+    expect(kept.chunks?.reduce((n, c) => n + c.count, 0)).toBe(count);
+    const a = recorder(), b = recorder();
+    const fromKept = await replayChunks(spec, keptChunks(kept.chunks!), { onCommand: a.onCommand });
+    const streamed = await replayChunks(spec, traceChunks(file), { onCommand: b.onCommand });
+    expect(fromKept.stats).toEqual(streamed.stats);
+    expect(a.cmds).toEqual(b.cmds);
+    expect((await scanTrace(file, 'auto', undefined, count - 1)).chunks).toBeUndefined();
+    expect((await scanTrace(file)).chunks).toBeUndefined();
   });
 
   it('a gzip-compressed trace reads like the plain one, streamed and whole', async () => {

@@ -5,115 +5,218 @@
  *
  * With a cap (DRAMsim3's row-hit limit): once a bank's open row has served `cap` column commands
  * since its ACT, hits to it that are younger than a request waiting for another row of the bank
- * lose their priority. They still compete in age order with row commands, so the older request's
- * precharge goes as soon as it is legal and the younger hits are served meanwhile only while it
- * is not.
+ * lose their priority ("demoted"). They still compete in age order with row commands, so the older
+ * request's precharge goes as soon as it is legal and the younger hits are served meanwhile only
+ * while it is not.
+ *
+ * Per bank, at most three requests can be next, all found near the front of the bank's queue: the
+ * oldest hit that keeps its priority (first choice), and, for the second choice, the oldest request
+ * (an ACT if the bank is closed; a PRE if no hit keeps the row and no activated request holds it)
+ * and the oldest demoted hit. Every other request of the bank needs the same command as one of
+ * those and is younger.
  */
 import { COMMAND_ID } from '../../spec/commands.js';
-import type { RequestQueue } from '../requestQueue.js';
+import { NONE as NO_SLOT, type RequestQueue } from '../requestQueue.js';
 import { CLOSED as CLOSED_ROW } from '../timing.js';
+import { Candidates } from './candidates.js';
 import type { Scheduler, SchedulerContext } from './index.js';
 
 // Module-local copies: imported bindings are getters under some loaders (tsx), and these are read in the hot loop.
-const CLOSED = CLOSED_ROW;
+const CLOSED = CLOSED_ROW, NONE = NO_SLOT;
 
-const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE;
+const ACT = COMMAND_ID.ACT, PRE = COMMAND_ID.PRE, RD = COMMAND_ID.RD;
+/** Kinds of candidates: a hit keeping its priority; then an ACT, a PRE, a demoted hit. */
+const HIT = 0, OPEN = 1, CLOSE = 2, DEMOTED = 3;
 
 export class FrFcfs implements Scheduler {
-  /** Per bank, stamped with the scan id: a queued hit keeps the row open. */
-  private readonly hitStamp: Uint32Array;
-  /** Per bank, stamped with the scan id: a request for another row of the bank was seen. */
-  private readonly waitStamp: Uint32Array;
-  /** Per bank and command kind (column, ACT, PRE), stamped with the scan id: found not legal yet. */
-  private readonly seen: Uint32Array;
-  /** Per queue index: a row hit that lost its priority to the cap (valid for the current scan). */
-  private demoted = new Uint8Array(0);
-  private scanId = 0;
+  private readonly reads: Candidates;
+  private readonly writes: Candidates;
+  // What the last call that issued nothing found, for planAt: its queue; the rank bound it skipped
+  // first-choice hits at (Infinity: none); the earliest exact cycle of a first-choice hit and of a
+  // second choice, with the oldest candidate ready then.
+  private lastQueue!: RequestQueue;
+  private lastCol = 0;
+  private hitSkipped = Infinity;
+  private hitAt = Infinity;
+  private hitSlot = NONE;
+  private otherAt = Infinity;
+  private otherSlot = NONE;
+  private otherCmdAt = 0;
+  planCmd = 0;
 
   constructor(
     private readonly ctx: SchedulerContext,
     private readonly cap: number,
   ) {
     const banks = ctx.active.has.length;
-    this.hitStamp = new Uint32Array(banks);
-    this.waitStamp = new Uint32Array(banks);
-    this.seen = new Uint32Array(banks * 3);
+    this.reads = new Candidates(4, banks);
+    this.writes = new Candidates(4, banks);
   }
 
-  schedule(q: RequestQueue, n: number, col: number, now: number): number {
-    const ctx = this.ctx, tm = ctx.timing, open = tm.openRow;
-    const capped = this.cap !== Infinity;
-    if (capped && this.demoted.length < q.capacity) this.demoted = new Uint8Array(q.capacity);
-    let soonest = Infinity;
-    const scan = ++this.scanId;
-    // Pass 1: row hits. With one rank (the common case) a rank-level bound in the future means no
-    // hit can issue now; waking at that bound is early enough, so skip the per-request look-ups.
-    const hitBound = tm.ranks === 1 ? tm.rankBound(col, 0) : 0;
-    let others = 0;
-    for (let i = 0; i < n; i++) {
-      const f = q.flat[i];
-      if (open[f] !== q.row[i]) {
-        others++;
-        if (capped && open[f] !== CLOSED) this.waitStamp[f] = scan;
-        continue;
-      }
-      if (capped) {
-        const demote = this.waitStamp[f] === scan && ctx.hitsSinceAct[f] >= this.cap;
-        this.demoted[i] = demote ? 1 : 0;
-        if (demote) {
-          others++;
-          continue;
+  schedule(q: RequestQueue, col: number, now: number): number {
+    const ctx = this.ctx, tm = ctx.timing;
+    const c = col === RD ? this.reads : this.writes;
+    this.lastQueue = q;
+    this.lastCol = col;
+    this.hitSkipped = Infinity;
+    q.admit(now);
+    this.update(q, c);
+    const banks = c.banks, words = c.words, members = c.members, slots = c.slot, seq = q.seq, rank = q.rank;
+    const oneRank = tm.ranks === 1, blocking = ctx.owesRefresh;
+    // First choice: the oldest ready hit that keeps its priority. With one rank (the common case)
+    // a rank-level bound in the future means no hit can issue now; waking at it is early enough.
+    let hitAt = Infinity, hitSlot = NONE, hitSeq = Infinity;
+    if (c.count[HIT] > 0) {
+      const bound = oneRank ? tm.rankBound(col, 0) : 0;
+      if (bound > now) this.hitSkipped = bound;
+      else {
+        let hit = NONE, readySeq = Infinity;
+        const shared = oneRank ? tm.rankReady(col, 0) : 0;
+        for (let w = 0; w < words; w++) {
+          for (let bits = members[HIT * words + w]; bits !== 0; bits &= bits - 1) {
+            const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+            const s = slots[HIT * banks + f];
+            if (seq[s] > readySeq || (blocking && ctx.blocked(rank[s], f))) continue;
+            let t = tm.bankReady(col, f);
+            const r = oneRank ? shared : tm.rankReady(col, rank[s]);
+            if (r > t) t = r;
+            if (t <= now) {
+              hit = s;
+              readySeq = seq[s];
+            } else if (t < hitAt || (t === hitAt && seq[s] < hitSeq)) {
+              hitAt = t;
+              hitSlot = s;
+              hitSeq = seq[s];
+            }
+          }
+        }
+        if (hit !== NONE) {
+          ctx.serve(q, hit, col, now);
+          return now;
         }
       }
-      this.hitStamp[f] = scan;
-      if (hitBound > now) {
-        if (hitBound < soonest) soonest = hitBound;
-        continue;
-      }
-      // An older hit to the same bank was found not legal yet: so is this one.
-      if (this.seen[f * 3] === scan || ctx.blocked(q, i)) continue;
-      const t = tm.earliest(col, q.rank[i], q.group[i], q.bank[i]);
-      if (t <= now) {
-        ctx.serve(q, i, col, now);
-        return now;
-      }
-      this.seen[f * 3] = scan;
-      if (t < soonest) soonest = t;
     }
-    // Pass 2: activate a closed bank, or precharge a row nothing queued still hits (nothing to do
-    // when every queued request hits, as in streaming); capped hits compete here in age order.
-    if (others === 0) return soonest;
-    const activated = ctx.active.has;
-    for (let i = 0; i < n; i++) {
-      const f = q.flat[i];
-      const o = open[f];
-      let cmd: number, kind: number;
-      if (o === q.row[i]) {
-        if (!capped || !this.demoted[i]) continue;
-        cmd = col;
-        kind = 0;
-      } else if (o === CLOSED) {
-        cmd = ACT;
-        kind = 1;
-      } else {
-        // Only the active queue's hits (and an activated request of either queue) hold a row
-        // open: deferring to the other queue's hits could deadlock.
-        if (this.hitStamp[f] === scan || activated[f]) continue;
-        cmd = PRE;
-        kind = 2;
+    // Second choice, in age order: an ACT, a PRE or a demoted hit (no rank-bound shortcut here).
+    let other = NONE, otherSeq = Infinity, otherCmd = 0;
+    let otherAt = Infinity, otherSlot = NONE, otherAtSeq = Infinity, otherCmdAt = 0;
+    for (let k = OPEN; k <= DEMOTED; k++) {
+      if (c.count[k] === 0) continue;
+      const cmd = k === OPEN ? ACT : k === CLOSE ? PRE : col;
+      const shared = oneRank ? tm.rankReady(cmd, 0) : 0;
+      for (let w = 0; w < words; w++) {
+        for (let bits = members[k * words + w]; bits !== 0; bits &= bits - 1) {
+          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+          const s = slots[k * banks + f];
+          if (seq[s] > otherSeq || (blocking && ctx.blocked(rank[s], f))) continue;
+          let t = tm.bankReady(cmd, f);
+          const r = oneRank ? shared : tm.rankReady(cmd, rank[s]);
+          if (r > t) t = r;
+          if (t <= now) {
+            other = s;
+            otherSeq = seq[s];
+            otherCmd = cmd;
+          } else if (t < otherAt || (t === otherAt && seq[s] < otherAtSeq)) {
+            otherAt = t;
+            otherSlot = s;
+            otherAtSeq = seq[s];
+            otherCmdAt = cmd;
+          }
+        }
       }
-      // Demoted hits share the stamp of pass 1's hits: none of those was legal either.
-      if (this.seen[f * 3 + kind] === scan || ctx.blocked(q, i)) continue;
-      const t = tm.earliest(cmd, q.rank[i], q.group[i], q.bank[i]);
-      if (t <= now) {
-        if (cmd === col) ctx.serve(q, i, col, now);
-        else if (cmd === ACT) ctx.activate(q, i, now);
-        else ctx.precharge(q, i, now);
-        return now;
-      }
-      this.seen[f * 3 + kind] = scan;
-      if (t < soonest) soonest = t;
     }
-    return soonest;
+    if (other === NONE) {
+      this.hitAt = hitAt;
+      this.hitSlot = hitSlot;
+      this.otherAt = otherAt;
+      this.otherSlot = otherSlot;
+      this.otherCmdAt = otherCmdAt;
+      const soonest = hitAt < otherAt ? hitAt : otherAt;
+      return this.hitSkipped < soonest ? this.hitSkipped : soonest;
+    }
+    if (otherCmd === ACT) ctx.activate(q, other, now);
+    else if (otherCmd === PRE) ctx.precharge(q, other, now);
+    else ctx.serve(q, other, col, now);
+    return now;
+  }
+
+  planAt(at: number): number {
+    // First choice: a hit whose cycle is `at`, found exactly or among the hits skipped at a bound of `at`.
+    let slot = this.hitAt === at ? this.hitSlot : NONE;
+    if (this.hitSkipped === at) {
+      const q = this.lastQueue, ctx = this.ctx, tm = ctx.timing, col = this.lastCol;
+      const c = col === RD ? this.reads : this.writes;
+      for (let w = 0; w < c.words; w++) {
+        for (let bits = c.members[HIT * c.words + w]; bits !== 0; bits &= bits - 1) {
+          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+          const s = c.slot[HIT * c.banks + f];
+          if ((slot !== NONE && q.seq[s] > q.seq[slot]) || ctx.blocked(q.rank[s], f)) continue;
+          if (tm.earliestAt(col, q.rank[s], q.group[s], f) <= at) slot = s;
+        }
+      }
+    }
+    if (slot !== NONE) {
+      this.planCmd = this.lastCol;
+      return slot;
+    }
+    this.planCmd = this.otherCmdAt;
+    return this.otherAt === at ? this.otherSlot : NONE;
+  }
+
+  /**
+   * Re-derive the candidates of the banks that changed. Per bank, at most three requests can be
+   * next: the oldest hit that keeps its priority (first choice) and, for the second choice, the
+   * oldest request (an ACT if the bank is closed; a PRE if no hit keeps the row and no activated
+   * request holds it) and the oldest demoted hit. Every other request of the bank needs the same
+   * command as one of those and is younger.
+   */
+  private update(q: RequestQueue, c: Candidates): void {
+    const ctx = this.ctx, open = ctx.timing.openRow, activated = ctx.active.has, capped = this.cap !== Infinity;
+    const row = q.row, seq = q.seq, next = q.bankNext, visible = q.visibleSeq, dirty = q.dirty;
+    for (let w = 0; w < dirty.length; w++) {
+      for (let bits = dirty[w]; bits !== 0; bits &= bits - 1) {
+        const f = (w << 5) | (31 - Math.clz32(bits & -bits));
+        c.clear(f);
+        const s = q.bankFirst[f];
+        if (s === NONE || seq[s] > visible) continue;
+        const o = open[f];
+        if (o === CLOSED) {
+          c.set(OPEN, f, s);
+          continue;
+        }
+        const capReached = capped && ctx.hitsSinceAct[f] >= this.cap;
+        if (row[s] === o) {
+          // The oldest request hits: no older request waits for another row.
+          c.set(HIT, f, s);
+          // Behind the bank's oldest miss, hits are demoted once the cap is reached.
+          if (capReached && q.hits[f] < q.bankCount[f]) {
+            let missed = false;
+            for (let k = next[s]; k !== NONE && seq[k] <= visible; k = next[k]) {
+              if (row[k] !== o) missed = true;
+              else if (missed) {
+                c.set(DEMOTED, f, k);
+                break;
+              }
+            }
+          }
+        } else {
+          // The oldest request misses; its oldest hit keeps its priority only below the cap.
+          let h = NONE;
+          if (q.hits[f] > 0) {
+            for (let k = next[s]; k !== NONE && seq[k] <= visible; k = next[k]) {
+              if (row[k] === o) {
+                h = k;
+                break;
+              }
+            }
+          }
+          if (h !== NONE && !capReached) c.set(HIT, f, h);
+          else {
+            if (!activated[f]) c.set(CLOSE, f, s);
+            if (h !== NONE) c.set(DEMOTED, f, h);
+          }
+        }
+      }
+      dirty[w] = 0;
+    }
   }
 }

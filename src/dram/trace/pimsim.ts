@@ -13,11 +13,13 @@
 import type { ByteWriter } from './bytes.js';
 import {
   addressProblem,
+  hexValue,
   cycleProblem,
   parseDecimal,
   parseHexOrDecimal,
   tokenIsChar,
   tokenText,
+  type FastLineParser,
   type LineParser,
 } from './scan.js';
 
@@ -45,6 +47,58 @@ export const parsePimsimLine: LineParser = (line, slot) => {
     slot.arrival = cycle;
   }
   return null;
+};
+
+/**
+ * The fast path (FastLineParser) for the plain line: R, r, W or w, a space, 0x and 1-13 hex digits
+ * or 1-15 decimal digits, optionally a space, @ and 1-15 decimal digits, then the end of the line.
+ */
+export const fastPimsimLine: FastLineParser = (b, pos, slot) => {
+  const n = b.length;
+  if (pos + 2 >= n || b[pos + 1] !== 32) return -1;
+  const op = b[pos];
+  let write: boolean;
+  if (op === R || op === r) write = false;
+  else if (op === W || op === w) write = true;
+  else return -1;
+  let i = pos + 2;
+  let v = 0;
+  if (b[i] === 48 && (b[i + 1] === 120 || b[i + 1] === 88)) {
+    i += 2;
+    const start = i;
+    for (; i < n; i++) {
+      const d = hexValue(b[i]);
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (i === start || i - start > 13) return -1;
+  } else {
+    const start = i;
+    for (; i < n; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === start || i - start > 15) return -1;
+  }
+  let cycle = -1;
+  if (i < n && b[i] === 32) {
+    if (b[i + 1] !== AT) return -1;
+    i += 2;
+    const start = i;
+    cycle = 0;
+    for (; i < n; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      cycle = cycle * 10 + d;
+    }
+    if (i === start || i - start > 15) return -1;
+  }
+  if (i < n && b[i] !== 10) return -1;
+  slot.address = v;
+  slot.isWrite = write;
+  slot.arrival = cycle;
+  return i;
 };
 
 /** Whether a line's first fields look like this format (for --format auto). */

@@ -14,10 +14,12 @@
 import type { ByteWriter } from './bytes.js';
 import {
   addressProblem,
+  hexValue,
   parseHex,
   parseHexOrDecimal,
   tokenIs,
   tokenIsChar,
+  type FastLineParser,
   type Line,
   type LineParser,
 } from './scan.js';
@@ -45,6 +47,45 @@ export const parseRamulatorLine: LineParser = (line, slot) => {
   slot.isWrite = write;
   slot.address = address;
   return null;
+};
+
+/**
+ * The fast path (FastLineParser) for the plain LoadStoreTrace line: `LD ` or `ST `, then 0x and
+ * 1-13 hex digits or 1-15 decimal digits (below 2^53 either way), then the end of the line.
+ */
+export const fastRamulatorLine: FastLineParser = (b, pos, slot) => {
+  const n = b.length;
+  if (pos + 3 >= n || b[pos + 2] !== 32) return -1;
+  const c0 = b[pos], c1 = b[pos + 1];
+  let write: boolean;
+  if (c0 === 76 && c1 === 68) write = false; // LD
+  else if (c0 === 83 && c1 === 84) write = true; // ST
+  else return -1;
+  let i = pos + 3;
+  let v = 0;
+  if (b[i] === 48 && (b[i + 1] === 120 || b[i + 1] === 88)) {
+    i += 2;
+    const start = i;
+    for (; i < n; i++) {
+      const d = hexValue(b[i]);
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (i === start || i - start > 13) return -1;
+  } else {
+    const start = i;
+    for (; i < n; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === start || i - start > 15) return -1;
+  }
+  if (i < n && b[i] !== 10) return -1;
+  slot.address = v;
+  slot.isWrite = write;
+  slot.arrival = -1;
+  return i;
 };
 
 export function looksLikeRamulator(line: Line): boolean {

@@ -4,17 +4,10 @@ import { InputError } from '../../util/errors.js';
 import { quote } from '../../spec/quote.js';
 import { detectFormat } from './detect.js';
 import { gunzipTrace, isGzip } from './gzip.js';
-import { parseDramsim3Line } from './dramsim3.js';
-import { parsePimsimLine } from './pimsim.js';
-import { parseRamulatorLine } from './ramulator.js';
-import { parseBytes, type LineParser } from './scan.js';
+import { FORMAT_PARSERS } from './parsers.js';
+import { parseBytes } from './scan.js';
 import { TRACE_FORMATS, type Trace, type TraceFormat, type TraceFormatOption } from './types.js';
 
-const LINE_PARSERS: Readonly<Record<TraceFormat, LineParser>> = {
-  pimsim: parsePimsimLine,
-  ramulator: parseRamulatorLine,
-  dramsim3: parseDramsim3Line,
-};
 
 /** Checks a --format value from the command line. */
 export function parseTraceFormatOption(value: string, where = '--format'): TraceFormatOption {
@@ -25,7 +18,7 @@ export function parseTraceFormatOption(value: string, where = '--format'): Trace
 /** Parses trace bytes (UTF-8 or ASCII); `file` names the source in errors. */
 export function parseTraceBytes(bytes: Uint8Array, file: string, format: TraceFormatOption = 'auto'): Trace {
   const resolved = format === 'auto' ? detectFormat(bytes, file) : format;
-  const parser = LINE_PARSERS[resolved];
+  const parser = FORMAT_PARSERS[resolved];
   if (parser === undefined) parseTraceFormatOption(String(format)); // throws for a bad value from untyped callers
   return parseBytes(bytes, file, resolved, parser);
 }

@@ -33,6 +33,20 @@ export interface Slot {
 /** Reads one non-empty line into `slot`; returns null, or the reason the line is malformed. */
 export type LineParser = (line: Line, slot: Slot) => string | null;
 
+/**
+ * A format's fast path: reads the line starting at `pos` straight from the bytes if it has the
+ * format's plain shape (one space between fields, no comment, no CR), and returns the index of its
+ * end ('\n' or the end of the input); returns -1 for anything else, which then goes through
+ * tokenize and the LineParser. It must give exactly what they give on the lines it takes.
+ */
+export type FastLineParser = (b: Uint8Array, pos: number, slot: Slot) => number;
+
+/** A format's readers: the general LineParser and, optionally, its fast path. */
+export interface FormatParser {
+  readonly line: LineParser;
+  readonly fast?: FastLineParser;
+}
+
 export function newLine(bytes: Uint8Array): Line {
   return { bytes, n: 0, start: new Int32Array(MAX_TOKENS), end: new Int32Array(MAX_TOKENS) };
 }
@@ -175,10 +189,9 @@ export function bomLength(b: Uint8Array): number {
   return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
 }
 
-function countLines(b: Uint8Array): number {
-  let n = 1;
-  for (let i = 0; i < b.length; i++) if (b[i] === 10) n++;
-  return n;
+/** Hex digit value of byte c, or -1 (for the fast paths). */
+export function hexValue(c: number): number {
+  return hexDigit(c);
 }
 
 /** The text of a line, trimmed, shortened and on one line, for quoting in errors. */
@@ -205,46 +218,63 @@ export function newParseState(): ParseState {
 }
 
 /**
- * Parses every line of `bytes` with `parseLine`; comments (#) and blank lines are skipped. With a
- * `state`, `bytes` is one block of complete lines of a longer file: line numbers and the arrival
- * order continue from the state, which is updated.
+ * Parses every line of `bytes` with the format's parser (its fast path first, when it has one);
+ * comments (#) and blank lines are skipped. With a `state`, `bytes` is one block of complete lines
+ * of a longer file: line numbers and the arrival order continue from the state, which is updated.
  */
-export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat, parseLine: LineParser, state?: ParseState): Trace {
-  const capacity = countLines(bytes);
-  const address = new Float64Array(capacity);
-  const isWrite = new Uint8Array(capacity);
-  const arrival = new Float64Array(capacity);
-  const sourceLine = new Int32Array(capacity);
+export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat, parser: FormatParser, state?: ParseState): Trace {
+  // Room for as many requests as lines of the first line's length fit (lines of a trace are much
+  // alike); the arrays grow if not. Sizing them without a pass to count lines.
+  const firstEnd = bytes.indexOf(10);
+  const perLine = firstEnd < 0 ? bytes.length + 1 : firstEnd + 1;
+  let capacity = Math.ceil((bytes.length / perLine) * 1.1) + 16;
+  let address = new Float64Array(capacity);
+  let isWrite = new Uint8Array(capacity);
+  let arrival = new Float64Array(capacity);
+  let sourceLine = new Int32Array(capacity);
   const line = newLine(bytes);
   const slot: Slot = { address: 0, isWrite: false, arrival: UNTIMED };
+  const parseLine = parser.line, fast = parser.fast;
   let count = 0;
   let lastArrival = state?.lastArrival ?? -1;
   let lastArrivalLine = state?.lastArrivalLine ?? 0;
   const first = state?.line ?? 0;
   let lineNo = first;
   for (let pos = first === 0 ? bomLength(bytes) : 0; pos < bytes.length || (lineNo === 0 && !state); ) {
-    const end = tokenize(line, pos);
     lineNo++;
-    if (line.n > 0) {
+    let end = fast !== undefined && pos < bytes.length ? fast(bytes, pos, slot) : -1;
+    if (end < 0) {
+      end = tokenize(line, pos);
+      if (line.n === 0) {
+        pos = end + 1;
+        continue;
+      }
       slot.arrival = UNTIMED;
       const reason = parseLine(line, slot);
       if (reason !== null) throw lineError(file, lineNo, quoteLine(bytes, pos, end), reason, format);
-      if (slot.arrival >= 0) {
-        if (slot.arrival < lastArrival) {
-          const why =
-            `arrival cycle ${slot.arrival} is earlier than cycle ${lastArrival} on line ${lastArrivalLine}; ` +
-            'requests must be listed in arrival order';
-          throw lineError(file, lineNo, quoteLine(bytes, pos, end), why, format);
-        }
-        lastArrival = slot.arrival;
-        lastArrivalLine = lineNo;
-      }
-      address[count] = slot.address;
-      isWrite[count] = slot.isWrite ? 1 : 0;
-      arrival[count] = slot.arrival;
-      sourceLine[count] = lineNo;
-      count++;
     }
+    if (slot.arrival >= 0) {
+      if (slot.arrival < lastArrival) {
+        const why =
+          `arrival cycle ${slot.arrival} is earlier than cycle ${lastArrival} on line ${lastArrivalLine}; ` +
+          'requests must be listed in arrival order';
+        throw lineError(file, lineNo, quoteLine(bytes, pos, end), why, format);
+      }
+      lastArrival = slot.arrival;
+      lastArrivalLine = lineNo;
+    }
+    if (count === capacity) {
+      capacity = Math.ceil(capacity * 1.5) + 16;
+      address = grow(address, new Float64Array(capacity));
+      isWrite = grow(isWrite, new Uint8Array(capacity));
+      arrival = grow(arrival, new Float64Array(capacity));
+      sourceLine = grow(sourceLine, new Int32Array(capacity));
+    }
+    address[count] = slot.address;
+    isWrite[count] = slot.isWrite ? 1 : 0;
+    arrival[count] = slot.arrival;
+    sourceLine[count] = lineNo;
+    count++;
     pos = end + 1;
   }
   if (state) {
@@ -252,14 +282,19 @@ export function parseBytes(bytes: Uint8Array, file: string, format: TraceFormat,
     state.lastArrival = lastArrival;
     state.lastArrivalLine = lastArrivalLine;
   }
-  const trim = count < capacity;
+  // Views, not copies: only [0, count) is meaningful (Trace).
   return {
     count,
-    address: trim ? address.slice(0, count) : address,
-    isWrite: trim ? isWrite.slice(0, count) : isWrite,
-    arrival: trim ? arrival.slice(0, count) : arrival,
+    address: address.subarray(0, count),
+    isWrite: isWrite.subarray(0, count),
+    arrival: arrival.subarray(0, count),
     format,
     file,
-    line: trim ? sourceLine.slice(0, count) : sourceLine,
+    line: sourceLine.subarray(0, count),
   };
+}
+
+function grow<T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

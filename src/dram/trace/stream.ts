@@ -10,13 +10,10 @@ import { InputError } from '../../util/errors.js';
 import { quote } from '../../spec/quote.js';
 import { fsError } from '../../util/fsError.js';
 import { detectFormat } from './detect.js';
-import { parseDramsim3Line } from './dramsim3.js';
-import { parsePimsimLine } from './pimsim.js';
-import { parseRamulatorLine } from './ramulator.js';
-import { newParseState, parseBytes, type LineParser } from './scan.js';
+import { FORMAT_PARSERS } from './parsers.js';
+import { newParseState, parseBytes } from './scan.js';
 import type { Trace, TraceFormat, TraceFormatOption } from './types.js';
 
-const PARSERS: Readonly<Record<TraceFormat, LineParser>> = { pimsim: parsePimsimLine, ramulator: parseRamulatorLine, dramsim3: parseDramsim3Line };
 
 /** Bytes per block of lines (a block holds about 250 000 trace lines). */
 export const BLOCK_BYTES = 4 << 20;
@@ -60,10 +57,24 @@ async function* fileBytes(file: string, what: string): AsyncGenerator<Buffer> {
   }
 }
 
-function countNewlines(b: Uint8Array, from = 0, to = b.length): number {
+/** Newlines in a block: a plain loop over the bytes (a native indexOf per line costs more). */
+function countNewlines(b: Uint8Array): number {
   let n = 0;
-  for (let i = (b as Buffer).indexOf(10, from); i >= 0 && i < to; i = (b as Buffer).indexOf(10, i + 1)) n++;
+  for (let i = 0; i < b.length; i++) if (b[i] === 10) n++;
   return n;
+}
+
+/**
+ * Whether a block may hold a line longer than MAX_LINE_BYTES: true unless every stretch of
+ * MAX_LINE_BYTES / 2 bytes has a newline (a few native look-ups per block instead of one per line).
+ */
+function mayHoldLongLine(b: Buffer): boolean {
+  const step = MAX_LINE_BYTES >> 1;
+  for (let p = 0; p + step < b.length; p += step) {
+    const nl = b.indexOf(10, p);
+    if (nl < 0 || nl > p + step) return true;
+  }
+  return false;
 }
 
 /**
@@ -85,8 +96,8 @@ export async function* lineBlocks(file: string, what: string, blockBytes = BLOCK
       let nl = buf.lastIndexOf(10, pos + blockBytes - 1);
       if (nl < pos) nl = buf.indexOf(10, pos + blockBytes); // one line longer than a block
       if (nl < 0) break;
-      if (nl - pos > MAX_LINE_BYTES) checkLineLengths(file, buf.subarray(pos, nl + 1), lines, what);
       const block = buf.subarray(pos, nl + 1);
+      if (block.length > MAX_LINE_BYTES && mayHoldLongLine(block)) checkLineLengths(file, block, lines, what);
       lines += countNewlines(block);
       yield block;
       pos = nl + 1;
@@ -99,7 +110,7 @@ export async function* lineBlocks(file: string, what: string, blockBytes = BLOCK
   }
   if (size > 0) {
     const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
-    checkLineLengths(file, buf, lines, what);
+    if (buf.length > MAX_LINE_BYTES && mayHoldLongLine(buf)) checkLineLengths(file, buf, lines, what);
     yield buf;
   }
 }
@@ -131,7 +142,7 @@ export async function* traceChunks(file: string, format: TraceFormatOption = 'au
   for await (const block of lineBlocks(file, 'trace', blockBytes)) {
     any = true;
     resolved ??= detectFormat(block, file);
-    yield parseBytes(block, file, resolved, PARSERS[resolved], state);
+    yield parseBytes(block, file, resolved, FORMAT_PARSERS[resolved], state);
   }
   if (!any && format === 'auto') detectFormat(new Uint8Array(0), file);
 }
@@ -140,20 +151,40 @@ export interface TraceScan {
   readonly format: TraceFormat;
   /** Requests in the whole trace. */
   readonly count: number;
+  /**
+   * The trace's chunks, when scanTrace was asked to keep them and they fit (`keep` requests at
+   * most): the replay then needs no second read.
+   */
+  readonly chunks?: readonly Trace[];
 }
+
+/**
+ * Requests scanTrace keeps by default for the replay that follows: 2^22 (about 90 MB of arrays);
+ * a longer trace is read again, streamed, so memory stays bounded whatever its size.
+ */
+export const KEEP_REQUESTS = 1 << 22;
 
 /**
  * Reads the whole trace once without simulating: every line parses, arrivals never decrease and
  * `check` (an address check) accepts every chunk, so a bad line at the end of a huge trace fails
- * before any simulation time is spent. Returns the format and the request count.
+ * before any simulation time is spent. Returns the format and the request count, and the chunks
+ * themselves if there are at most `keep` requests.
  */
-export async function scanTrace(file: string, format: TraceFormatOption = 'auto', check?: (chunk: Trace) => void): Promise<TraceScan> {
+export async function scanTrace(file: string, format: TraceFormatOption = 'auto', check?: (chunk: Trace) => void, keep = 0): Promise<TraceScan> {
   let count = 0;
   let found: TraceFormat = format === 'auto' ? 'pimsim' : format;
+  let kept: Trace[] | undefined = keep > 0 ? [] : undefined;
   for await (const chunk of traceChunks(file, format)) {
     check?.(chunk);
     count += chunk.count;
     found = chunk.format;
+    if (kept && count > keep) kept = undefined; // too long to keep: it will be read again
+    kept?.push(chunk);
   }
-  return { format: found, count };
+  return { format: found, count, chunks: kept };
+}
+
+/** Kept chunks as the stream replayChunks takes. */
+export async function* keptChunks(chunks: readonly Trace[]): AsyncGenerator<Trace> {
+  yield* chunks;
 }
