@@ -335,8 +335,7 @@ export class ChannelTiming {
    * cycles later. The PIM sequencer uses it to skip ahead over rows that repeat exactly.
    */
   shift(delta: number): void {
-    this.version++;
-    for (let node = 0; node < this.groupVersion.length; node++) this.groupVersion[node]++;
+    this.invalidate();
     for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
   }
@@ -386,6 +385,12 @@ export class ChannelTiming {
   /** How many bounds there are (flat indices run 0..boundCount-1). */
   get boundCount(): number {
     return this.bounds.length;
+  }
+
+  /** Drop earliestAt's cached parts (after bounds changed other than by issue()). */
+  private invalidate(): void {
+    this.version++;
+    for (let node = 0; node < this.groupVersion.length; node++) this.groupVersion[node]++;
   }
 
   /** Raise the bound at flat index i to `until` and list it as pending. */
@@ -439,6 +444,7 @@ export class ChannelTiming {
    * now become `now` (met), which no command issued from then on can tell apart.
    */
   restoreLive(now: number, ref: number, idx: Int32Array, rel: Float64Array, n: number): void {
+    this.invalidate();
     const b = this.bounds, live = this.live, listed = this.listed;
     for (let j = 0; j < this.liveN; j++) {
       const i = live[j];
@@ -451,6 +457,7 @@ export class ChannelTiming {
 
   /** Move the pending bounds and the windows `delta` cycles later (shift(), for the bounds that matter). */
   shiftLive(delta: number): void {
+    this.invalidate();
     const b = this.bounds, live = this.live;
     for (let j = 0; j < this.liveN; j++) b[live[j]] += delta;
     for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
@@ -483,6 +490,7 @@ export class ChannelTiming {
 
   /** The inverse of denseState() for the windows (the open rows: setOpenRows). */
   restoreWindows(ref: number, state: Float64Array, at = 0): void {
+    this.invalidate();
     let k = at;
     for (const w of this.windows) {
       for (let i = 0; i < w.times.length; i++) w.times[i] = ref + state[k++] - w.cycles;
