@@ -13,7 +13,9 @@
 import type { ByteWriter } from './bytes.js';
 import {
   addressProblem,
-  hexValue,
+  fastAddress,
+  fastDecimal,
+  decimalValue,
   cycleProblem,
   parseDecimal,
   parseHexOrDecimal,
@@ -61,41 +63,16 @@ export const fastPimsimLine: FastLineParser = (b, pos, slot) => {
   if (op === R || op === r) write = false;
   else if (op === W || op === w) write = true;
   else return -1;
-  let i = pos + 2;
-  let v = 0;
-  if (b[i] === 48 && (b[i + 1] === 120 || b[i + 1] === 88)) {
-    i += 2;
-    const start = i;
-    for (; i < n; i++) {
-      const d = hexValue(b[i]);
-      if (d < 0) break;
-      v = v * 16 + d;
-    }
-    if (i === start || i - start > 13) return -1;
-  } else {
-    const start = i;
-    for (; i < n; i++) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      v = v * 10 + d;
-    }
-    if (i === start || i - start > 15) return -1;
-  }
+  let i = fastAddress(b, pos + 2, slot);
+  if (i < 0) return -1;
   let cycle = -1;
   if (i < n && b[i] === 32) {
     if (b[i + 1] !== AT) return -1;
-    i += 2;
-    const start = i;
-    cycle = 0;
-    for (; i < n; i++) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      cycle = cycle * 10 + d;
-    }
-    if (i === start || i - start > 15) return -1;
+    i = fastDecimal(b, i + 2);
+    if (i < 0) return -1;
+    cycle = decimalValue;
   }
   if (i < n && b[i] !== 10) return -1;
-  slot.address = v;
   slot.isWrite = write;
   slot.arrival = cycle;
   return i;

@@ -14,7 +14,7 @@
 import type { ByteWriter } from './bytes.js';
 import {
   addressProblem,
-  hexValue,
+  fastAddress,
   parseHex,
   parseHexOrDecimal,
   tokenIs,
@@ -61,28 +61,9 @@ export const fastRamulatorLine: FastLineParser = (b, pos, slot) => {
   if (c0 === 76 && c1 === 68) write = false; // LD
   else if (c0 === 83 && c1 === 84) write = true; // ST
   else return -1;
-  let i = pos + 3;
-  let v = 0;
-  if (b[i] === 48 && (b[i + 1] === 120 || b[i + 1] === 88)) {
-    i += 2;
-    const start = i;
-    for (; i < n; i++) {
-      const d = hexValue(b[i]);
-      if (d < 0) break;
-      v = v * 16 + d;
-    }
-    if (i === start || i - start > 13) return -1;
-  } else {
-    const start = i;
-    for (; i < n; i++) {
-      const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
-      v = v * 10 + d;
-    }
-    if (i === start || i - start > 15) return -1;
-  }
+  const i = fastAddress(b, pos + 3, slot);
+  if (i < 0) return -1;
   if (i < n && b[i] !== 10) return -1;
-  slot.address = v;
   slot.isWrite = write;
   slot.arrival = -1;
   return i;

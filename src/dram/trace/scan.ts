@@ -189,9 +189,46 @@ export function bomLength(b: Uint8Array): number {
   return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
 }
 
-/** Hex digit value of byte c, or -1 (for the fast paths). */
-export function hexValue(c: number): number {
-  return hexDigit(c);
+/**
+ * The fast paths' address field at b[i]: `0x`/`0X` and 1-13 hex digits, or 1-15 decimal digits
+ * (below 2^53 either way). Sets slot.address and returns the index after the field, or -1 to leave
+ * the line to the general parser (which reports what is wrong).
+ */
+export function fastAddress(b: Uint8Array, i: number, slot: Slot): number {
+  const n = b.length;
+  let v = 0;
+  const start = b[i] === 48 && (b[i + 1] === 120 || b[i + 1] === 88) ? i + 2 : i;
+  if (start !== i) {
+    for (i = start; i < n; i++) {
+      const d = hexDigit(b[i]);
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    if (i === start || i - start > 13) return -1;
+  } else {
+    i = fastDecimal(b, start);
+    if (i < 0) return -1;
+    v = decimalValue;
+  }
+  slot.address = v;
+  return i;
+}
+
+/** The value fastDecimal parsed last (module state, so the hot path allocates nothing). */
+export let decimalValue = 0;
+
+/** 1-15 decimal digits at b[i] into decimalValue; the index after them, or -1. */
+export function fastDecimal(b: Uint8Array, i: number): number {
+  const n = b.length, start = i;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  if (i === start || i - start > 15) return -1;
+  decimalValue = v;
+  return i;
 }
 
 /** The text of a line, trimmed, shortened and on one line, for quoting in errors. */
