@@ -58,9 +58,7 @@ export class ChannelTiming {
   /** Per level (channel, rank) and from-command: cycles before ANY command may follow. */
   private readonly anyCycles: [Int32Array, Int32Array];
   private readonly anyRank: Float64Array;
-  /** Every per-node bound array, for shift() and relativeState(). */
-  private readonly allBounds: Float64Array[];
-  /** The buffer all bound arrays are views of, and each view's offset in it (allBounds order). */
+  /** The buffer all bound arrays are views of, and each view's offset in it (the order of `views` below). */
   private readonly bounds: Float64Array;
   private readonly offsets: Int32Array;
   /**
@@ -130,7 +128,6 @@ export class ChannelTiming {
     // A format MAC (MAC16.ternary) is sent as its base command: same bus, same clocks.
     this.busOf = Int8Array.from(BASE_COMMAND_ID, (b) => spec.buses.busOf[b]);
     this.busCycles = Int32Array.from(BASE_COMMAND_ID, (b) => spec.buses.cycles[b]);
-    this.allBounds = [this.rCh, this.rRank, this.rGroup, this.rBank, this.rGroupAll, this.rBankAllRank, this.rBankAllGroup, this.anyRank, this.busFree];
     this.openRow = new Int32Array(R * this.banksPerRank).fill(CLOSED);
     this.openCount = new Int32Array(R);
     this.reach = Int8Array.from(ALL_COMMAND_NAMES, (c) => REACH_ID[COMMANDS[c].reach]);
@@ -328,49 +325,6 @@ export class ChannelTiming {
     this.rankPartAt[k] = this.version;
     this.rankPartValue[k] = t;
     return t;
-  }
-
-  /**
-   * Move every bound forward by `delta` cycles, as if everything so far had happened `delta`
-   * cycles later. The PIM sequencer uses it to skip ahead over rows that repeat exactly.
-   */
-  shift(delta: number): void {
-    this.invalidate();
-    for (const a of this.allBounds) for (let i = 0; i < a.length; i++) a[i] += delta;
-    for (const w of this.windows) for (let i = 0; i < w.times.length; i++) w.times[i] += delta;
-  }
-
-  /** Length of relativeState()'s output. */
-  get stateSize(): number {
-    let n = 0;
-    for (const a of this.allBounds) n += a.length;
-    for (const w of this.windows) n += w.times.length + w.heads.length + w.filled.length;
-    return n + this.openRow.length;
-  }
-
-  /**
-   * The timing state relative to `now`: every bound as cycles still to wait (0 if already met),
-   * window entries likewise, and which banks are open (not which row). Two equal states behave
-   * identically from then on, shifted in time.
-   */
-  relativeState(now: number, out: Float64Array): void {
-    let k = 0;
-    for (const a of this.allBounds) {
-      for (let i = 0; i < a.length; i++) {
-        const v = a[i];
-        out[k++] = v > now ? v - now : 0;
-      }
-    }
-    for (const w of this.windows) {
-      for (let i = 0; i < w.times.length; i++) {
-        const v = w.times[i] + w.cycles;
-        out[k++] = v > now ? v - now : 0;
-      }
-      for (let i = 0; i < w.heads.length; i++) out[k++] = w.heads[i];
-      for (let i = 0; i < w.filled.length; i++) out[k++] = w.filled[i];
-    }
-    const o = this.openRow;
-    for (let i = 0; i < o.length; i++) out[k++] = o[i] === CLOSED ? 0 : 1;
   }
 
   /** Set every bank's open row (or CLOSED), keeping the open-bank counts consistent. */
