@@ -18,7 +18,7 @@
 import { COMMAND_ID } from '../../spec/commands.js';
 import { NONE as NO_SLOT, type RequestQueue } from '../requestQueue.js';
 import { CLOSED as CLOSED_ROW } from '../timing.js';
-import { Candidates } from './candidates.js';
+import { Candidates, Scan, scanKind } from './candidates.js';
 import type { Scheduler, SchedulerContext } from './index.js';
 
 // Module-local copies: imported bindings are getters under some loaders (tsx), and these are read in the hot loop.
@@ -31,6 +31,8 @@ const HIT = 0, OPEN = 1, CLOSE = 2, DEMOTED = 3;
 export class FrFcfs implements Scheduler {
   private readonly reads: Candidates;
   private readonly writes: Candidates;
+  private readonly hits = new Scan();
+  private readonly others = new Scan();
   // What the last call that issued nothing found, for planAt: its queue; the rank bound it skipped
   // first-choice hits at (Infinity: none); the earliest exact cycle of a first-choice hit and of a
   // second choice, with the oldest candidate ready then.
@@ -61,69 +63,31 @@ export class FrFcfs implements Scheduler {
     this.hitSkipped = Infinity;
     q.admit(now);
     this.update(q, c);
-    const banks = c.banks, words = c.words, members = c.members, slots = c.slot, seq = q.seq, rank = q.rank;
-    const oneRank = tm.ranks === 1, blocking = ctx.owesRefresh;
+    const oneRank = tm.ranks === 1;
     // First choice: the oldest ready hit that keeps its priority. With one rank (the common case)
     // a rank-level bound in the future means no hit can issue now; waking at it is early enough.
-    let hitAt = Infinity, hitSlot = NONE, hitSeq = Infinity;
+    const hits = this.hits.reset();
     if (c.count[HIT] > 0) {
       const bound = oneRank ? tm.rankBound(col, 0) : 0;
       if (bound > now) this.hitSkipped = bound;
       else {
-        let hit = NONE, readySeq = Infinity;
-        const shared = oneRank ? tm.rankReady(col, 0) : 0;
-        for (let w = 0; w < words; w++) {
-          for (let bits = members[HIT * words + w]; bits !== 0; bits &= bits - 1) {
-            const f = (w << 5) | (31 - Math.clz32(bits & -bits));
-            const s = slots[HIT * banks + f];
-            if (seq[s] > readySeq || (blocking && ctx.blocked(rank[s], f))) continue;
-            let t = tm.bankReady(col, f);
-            const r = oneRank ? shared : tm.rankReady(col, rank[s]);
-            if (r > t) t = r;
-            if (t <= now) {
-              hit = s;
-              readySeq = seq[s];
-            } else if (t < hitAt || (t === hitAt && seq[s] < hitSeq)) {
-              hitAt = t;
-              hitSlot = s;
-              hitSeq = seq[s];
-            }
-          }
-        }
-        if (hit !== NONE) {
-          ctx.serve(q, hit, col, now);
+        scanKind(c, HIT, col, q, ctx, oneRank ? tm.rankReady(col, 0) : -1, now, hits);
+        if (hits.ready !== NONE) {
+          ctx.serve(q, hits.ready, col, now);
           return now;
         }
       }
     }
+    const hitAt = hits.soonAt, hitSlot = hits.soonSlot;
     // Second choice, in age order: an ACT, a PRE or a demoted hit (no rank-bound shortcut here).
-    let other = NONE, otherSeq = Infinity, otherCmd = 0;
-    let otherAt = Infinity, otherSlot = NONE, otherAtSeq = Infinity, otherCmdAt = 0;
+    const others = this.others.reset();
     for (let k = OPEN; k <= DEMOTED; k++) {
       if (c.count[k] === 0) continue;
       const cmd = k === OPEN ? ACT : k === CLOSE ? PRE : col;
-      const shared = oneRank ? tm.rankReady(cmd, 0) : 0;
-      for (let w = 0; w < words; w++) {
-        for (let bits = members[k * words + w]; bits !== 0; bits &= bits - 1) {
-          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
-          const s = slots[k * banks + f];
-          if (seq[s] > otherSeq || (blocking && ctx.blocked(rank[s], f))) continue;
-          let t = tm.bankReady(cmd, f);
-          const r = oneRank ? shared : tm.rankReady(cmd, rank[s]);
-          if (r > t) t = r;
-          if (t <= now) {
-            other = s;
-            otherSeq = seq[s];
-            otherCmd = cmd;
-          } else if (t < otherAt || (t === otherAt && seq[s] < otherAtSeq)) {
-            otherAt = t;
-            otherSlot = s;
-            otherAtSeq = seq[s];
-            otherCmdAt = cmd;
-          }
-        }
-      }
+      scanKind(c, k, cmd, q, ctx, oneRank ? tm.rankReady(cmd, 0) : -1, now, others);
     }
+    const other = others.ready, otherCmd = others.readyCmd;
+    const otherAt = others.soonAt, otherSlot = others.soonSlot, otherCmdAt = others.soonCmd;
     if (other === NONE) {
       this.hitAt = hitAt;
       this.hitSlot = hitSlot;

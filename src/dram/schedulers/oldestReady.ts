@@ -16,7 +16,7 @@
 import { COMMAND_ID } from '../../spec/commands.js';
 import { NONE as NO_SLOT, type RequestQueue } from '../requestQueue.js';
 import { CLOSED as CLOSED_ROW } from '../timing.js';
-import { Candidates } from './candidates.js';
+import { Candidates, Scan, scanKind } from './candidates.js';
 import type { Scheduler, SchedulerContext } from './index.js';
 
 // Module-local copies: imported bindings are getters under some loaders (tsx), and these are read in the hot loop.
@@ -37,6 +37,7 @@ export class OldestReady implements Scheduler {
   private exactSlot = NONE;
   private exactCmd = 0;
   private readonly skipped = new Float64Array(3);
+  private readonly scan = new Scan();
   planCmd = 0;
 
   constructor(
@@ -57,12 +58,9 @@ export class OldestReady implements Scheduler {
     const c = col === RD ? this.reads : this.writes;
     q.admit(now);
     this.update(q, c);
-    const banks = c.banks, words = c.words, members = c.members, slots = c.slot, seq = q.seq, rank = q.rank;
-    const oneRank = tm.ranks === 1, blocking = ctx.owesRefresh;
-    // The oldest ready candidate (slot, age, command); the earliest cycle a candidate found not
-    // ready could be, and the oldest candidate ready then.
-    let best = NONE, bestSeq = Infinity, bestCmd = 0;
-    let soonest = Infinity, soonSlot = NONE, soonSeq = Infinity, soonCmd = 0;
+    const oneRank = tm.ranks === 1;
+    // The oldest ready candidate, and the earliest cycle a candidate found not ready could be.
+    const scan = this.scan.reset();
     for (let k = HIT; k <= CLOSE; k++) {
       if (c.count[k] === 0) continue;
       const cmd = k === HIT ? col : k === OPEN ? ACT : PRE;
@@ -73,29 +71,11 @@ export class OldestReady implements Scheduler {
         this.skipped[k] = bound;
         continue;
       }
-      const shared = oneRank ? tm.rankReady(cmd, 0) : 0;
-      for (let w = 0; w < words; w++) {
-        for (let bits = members[k * words + w]; bits !== 0; bits &= bits - 1) {
-          const f = (w << 5) | (31 - Math.clz32(bits & -bits));
-          const s = slots[k * banks + f];
-          if (seq[s] > bestSeq) continue; // cannot beat the ready one already found
-          if (blocking && ctx.blocked(rank[s], f)) continue;
-          let t = tm.bankReady(cmd, f);
-          const r = oneRank ? shared : tm.rankReady(cmd, rank[s]);
-          if (r > t) t = r;
-          if (t <= now) {
-            best = s;
-            bestSeq = seq[s];
-            bestCmd = cmd;
-          } else if (t < soonest || (t === soonest && seq[s] < soonSeq)) {
-            soonest = t;
-            soonSlot = s;
-            soonSeq = seq[s];
-            soonCmd = cmd;
-          }
-        }
-      }
+      scanKind(c, k, cmd, q, ctx, oneRank ? tm.rankReady(cmd, 0) : -1, now, scan);
     }
+    const best = scan.ready, bestCmd = scan.readyCmd;
+    let soonest = scan.soonAt;
+    const soonSlot = scan.soonSlot, soonCmd = scan.soonCmd;
     if (best === NONE) {
       this.exactAt = soonest;
       this.exactSlot = soonSlot;
