@@ -354,12 +354,8 @@ export class ChannelSequencer implements Component, Executor {
         main = this.cMain;
       }
       const as = this.issueAs[cmd];
-      // Right after a switch the command it was for needs no full recomputation: the switch reaches
-      // no bank, so it moved only the channel- and rank-level bounds (rankBound).
       const bankFlat = tm.bankIndex(0, group, bank);
-      let t = as === this.switchedFor && bankFlat === this.switchedBank
-        ? Math.max(this.switchedAt, tm.rankBound(as, 0))
-        : tm.earliest(as, 0, group, bank);
+      let t = this.ruleBound(as, group, bank, bankFlat);
       this.switchedFor = -1;
       const need = this.modeOf[as];
       const flip = need >= 0 && need !== this.mode;
@@ -367,9 +363,7 @@ export class ChannelSequencer implements Component, Executor {
         this.switchedFor = as;
         this.switchedBank = bankFlat;
         this.switchedAt = t;
-        // The switch goes out when the command needing it could issue (the AiM controller's policy).
-        const ts = tm.earliest(this.switchCmd, 0, 0, 0);
-        if (ts > t) t = ts;
+        t = this.afterSwitch(t);
       }
       if (t > now) {
         // An idle channel never runs ahead of the engine: its refreshes happen in engine time in
@@ -609,16 +603,27 @@ export class ChannelSequencer implements Component, Executor {
 
   /** The issue cycle of the decided command (cCmd...), as wake() computes it, without issuing. */
   private issueCycle(now: number): number {
-    const tm = this.timing;
     const as = this.issueAs[this.cCmd];
-    const bankFlat = tm.bankIndex(0, this.cGroup, this.cBank);
-    let t = as === this.switchedFor && bankFlat === this.switchedBank ? Math.max(this.switchedAt, tm.rankBound(as, 0)) : tm.earliest(as, 0, this.cGroup, this.cBank);
+    let t = this.ruleBound(as, this.cGroup, this.cBank, this.timing.bankIndex(0, this.cGroup, this.cBank));
     const need = this.modeOf[as];
-    if (need >= 0 && need !== this.mode) {
-      const ts = tm.earliest(this.switchCmd, 0, 0, 0);
-      if (ts > t) t = ts;
-    }
+    if (need >= 0 && need !== this.mode) t = this.afterSwitch(t);
     return t > now ? t : now;
+  }
+
+  /**
+   * The earliest cycle the rules allow command `as` to the bank. Right after a switch the command it
+   * was for needs no full recomputation: the switch reaches no bank, so it moved only the channel-
+   * and rank-level bounds (rankBound).
+   */
+  private ruleBound(as: number, group: number, bank: number, bankFlat: number): number {
+    const tm = this.timing;
+    return as === this.switchedFor && bankFlat === this.switchedBank ? Math.max(this.switchedAt, tm.rankBound(as, 0)) : tm.earliest(as, 0, group, bank);
+  }
+
+  /** A command needing a mode switch at t issues after the switch, which goes out when the command could (the AiM controller's policy). */
+  private afterSwitch(t: number): number {
+    const ts = this.timing.earliest(this.switchCmd, 0, 0, 0);
+    return ts > t ? ts : t;
   }
 
   /** A boundary decision of the piece being recorded, at `now` (before any refresh check). */
